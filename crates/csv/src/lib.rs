@@ -1,0 +1,113 @@
+//! Parser for the football-data.co.uk CSV format.
+//!
+//! The crate does no I/O: callers hand it the bytes of one file together with a name used in
+//! error messages (`broken.csv:3: FTHG "two" is not a number`).
+//!
+//! Everything the real files throw at a parser is handled here: an optional UTF-8 byte-order
+//! mark, CRLF or LF line endings, `dd/mm/yy` and `dd/mm/yyyy` dates, trailing all-empty rows,
+//! counts written as floats (`2.0`), columns that come and go between seasons (looked up by
+//! name), empty odds and rows out of date order.
+
+mod columns;
+mod record;
+mod value;
+
+pub use record::{MatchRecord, MatchStats, Odds1x2, OddsSet, Outcome, OverUnder};
+
+use columns::Columns;
+use thiserror::Error;
+
+/// Why a file was rejected. The message names the file and the line (1-based, header = 1).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ParseError {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// Parses one football-data.co.uk file. The whole file is rejected at its first bad row.
+/// The matches come back sorted by date (and kick-off time when known), stable otherwise.
+pub fn parse(bytes: &[u8], file_name: &str) -> Result<Vec<MatchRecord>, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let err = |line: u64, message: String| ParseError {
+        file: file_name.to_string(),
+        line,
+        message,
+    };
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| err(1, format!("cannot read the header row: {e}")))?
+        .clone();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(err(1, "the file is empty or has no header row".to_string()));
+    }
+    let columns = Columns::from_headers(&headers).map_err(|m| err(1, m))?;
+
+    let mut matches = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let line_hint = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| p.line())
+                    .unwrap_or(line_hint.max(2));
+                return Err(err(line, format!("malformed CSV: {}", csv_error_kind(&e))));
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line_hint);
+        if record.iter().all(|f| f.is_empty()) {
+            continue; // trailing `,,,,,` rows written by spreadsheet tools
+        }
+        let m = record::from_row(&columns, &record).map_err(|m| err(line, m))?;
+        let key = (m.date, m.home_team.clone(), m.away_team.clone());
+        if !seen.insert(key) {
+            return Err(err(
+                line,
+                format!(
+                    "duplicate match {} v {} on {}",
+                    m.home_team, m.away_team, m.date
+                ),
+            ));
+        }
+        matches.push(MatchRecord { line, ..m });
+    }
+    matches.sort_by(|a, b| (a.date, &a.time).cmp(&(b.date, &b.time)));
+    Ok(matches)
+}
+
+fn csv_error_kind(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 ({err})"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields, found {len}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Football seasons run from July to June: a match on 2024-08-17 belongs to `2024-25`.
+pub fn season_of(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let start = if date.month() >= 7 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    format!("{start}-{:02}", (start + 1).rem_euclid(100))
+}
+
+#[cfg(test)]
+mod tests;
