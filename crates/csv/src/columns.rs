@@ -46,7 +46,8 @@ impl Columns {
         }
         // First name that exists wins: current names before the older or alternative ones.
         let find = |names: &[&str]| names.iter().find_map(|n| index.get(n).copied());
-        let need = |names: &[&str]| find(names).ok_or_else(|| format!("missing column \"{}\"", names[0]));
+        let need =
+            |names: &[&str]| find(names).ok_or_else(|| format!("missing column \"{}\"", names[0]));
         let three = |h: &[&str], d: &[&str], a: &[&str]| [find(h), find(d), find(a)];
 
         Ok(Columns {
@@ -76,7 +77,10 @@ impl Columns {
             average_open: three(&["AvgH", "BbAvH"], &["AvgD", "BbAvD"], &["AvgA", "BbAvA"]),
             average_close: three(&["AvgCH"], &["AvgCD"], &["AvgCA"]),
             max_open: three(&["MaxH", "BbMxH"], &["MaxD", "BbMxD"], &["MaxA", "BbMxA"]),
-            over_under_open: [find(&["Avg>2.5", "BbAv>2.5"]), find(&["Avg<2.5", "BbAv<2.5"])],
+            over_under_open: [
+                find(&["Avg>2.5", "BbAv>2.5"]),
+                find(&["Avg<2.5", "BbAv<2.5"]),
+            ],
             over_under_close: [find(&["AvgC>2.5"]), find(&["AvgC<2.5"])],
         })
     }

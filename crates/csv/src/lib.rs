@@ -60,10 +60,7 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Vec<MatchRecord>, ParseErr
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| p.line())
-                    .unwrap_or(line_hint.max(2));
+                let line = e.position().map(|p| p.line()).unwrap_or(line_hint.max(2));
                 return Err(err(line, format!("malformed CSV: {}", csv_error_kind(&e))));
             }
         }
@@ -111,3 +108,32 @@ pub fn season_of(date: chrono::NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The name of a football-data.co.uk league code, or `None` for a code it does not know.
+pub fn league_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "E0" => "England Premier League",
+        "E1" => "England Championship",
+        "E2" => "England League One",
+        "E3" => "England League Two",
+        "EC" => "England National League",
+        "SC0" => "Scotland Premiership",
+        "SC1" => "Scotland Championship",
+        "SC2" => "Scotland League One",
+        "SC3" => "Scotland League Two",
+        "D1" => "Germany Bundesliga",
+        "D2" => "Germany 2. Bundesliga",
+        "SP1" => "Spain La Liga",
+        "SP2" => "Spain Segunda Division",
+        "I1" => "Italy Serie A",
+        "I2" => "Italy Serie B",
+        "F1" => "France Ligue 1",
+        "F2" => "France Ligue 2",
+        "N1" => "Netherlands Eredivisie",
+        "B1" => "Belgium Pro League",
+        "P1" => "Portugal Primeira Liga",
+        "T1" => "Turkey Super Lig",
+        "G1" => "Greece Super League",
+        _ => return None,
+    })
+}

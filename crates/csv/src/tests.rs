@@ -2,7 +2,8 @@ use super::*;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-const HEADER: &str = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,HST,AST,PSH,PSD,PSA,PSCH,PSCD,PSCA";
+const HEADER: &str =
+    "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,HST,AST,PSH,PSD,PSA,PSCH,PSCD,PSCA";
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -19,7 +20,10 @@ fn parses_a_plain_file() {
     assert_eq!(m.league, "E0");
     assert_eq!(m.date, d(2024, 8, 16));
     assert_eq!(m.home_team, "Man United");
-    assert_eq!((m.home_goals, m.away_goals, m.result), (1, 0, Outcome::Home));
+    assert_eq!(
+        (m.home_goals, m.away_goals, m.result),
+        (1, 0, Outcome::Home)
+    );
     assert_eq!(m.half_time_result, Some(Outcome::Draw));
     assert_eq!(m.stats.home_shots_on_target, Some(5));
     assert_eq!(
@@ -43,7 +47,9 @@ fn strips_a_byte_order_mark() {
 
 #[test]
 fn reads_crlf_line_endings() {
-    let text = format!("{HEADER}\r\nE0,16/08/2024,A,B,2,1,H,,,,,,,,,,,\r\nE0,17/08/2024,C,D,0,0,D,,,,,,,,,,,\r\n");
+    let text = format!(
+        "{HEADER}\r\nE0,16/08/2024,A,B,2,1,H,,,,,,,,,,,\r\nE0,17/08/2024,C,D,0,0,D,,,,,,,,,,,\r\n"
+    );
     let rows = parse(text.as_bytes(), "crlf.csv").unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1].away_team, "D");
@@ -61,7 +67,9 @@ fn reads_both_date_formats() {
 
 #[test]
 fn skips_trailing_empty_rows_and_reads_float_counts() {
-    let text = format!("{HEADER}\nE0,24/05/15,A,B,2.0,0.0,H,1.0,0.0,H,9.0,4.0,,,,,,\n,,,,,,,,,,,,,,,,,\n,,,,,,,,,,,,,,,,,\n");
+    let text = format!(
+        "{HEADER}\nE0,24/05/15,A,B,2.0,0.0,H,1.0,0.0,H,9.0,4.0,,,,,,\n,,,,,,,,,,,,,,,,,\n,,,,,,,,,,,,,,,,,\n"
+    );
     let rows = parse(text.as_bytes(), "blank.csv").unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].home_goals, rows[0].away_goals), (2, 0));
@@ -92,7 +100,9 @@ fn empty_or_bad_odds_are_absent_not_errors() {
 
 #[test]
 fn sorts_rows_out_of_date_order() {
-    let text = format!("{HEADER}\nE0,20/08/2005,A,B,1,1,D,,,,,,,,,,,\nE0,13/08/2005,C,D,0,1,A,,,,,,,,,,,\n");
+    let text = format!(
+        "{HEADER}\nE0,20/08/2005,A,B,1,1,D,,,,,,,,,,,\nE0,13/08/2005,C,D,0,1,A,,,,,,,,,,,\n"
+    );
     let rows = parse(text.as_bytes(), "order.csv").unwrap();
     assert_eq!(rows[0].date, d(2005, 8, 13));
     assert_eq!(rows[0].line, 3);
@@ -101,21 +111,38 @@ fn sorts_rows_out_of_date_order() {
 
 #[test]
 fn rejects_words_for_goals_naming_file_and_line() {
-    let text = format!("{HEADER}\nE0,16/08/2024,A,B,1,0,H,,,,,,,,,,,\nE0,17/08/2024,C,D,two,0,H,,,,,,,,,,,\n");
+    let text = format!(
+        "{HEADER}\nE0,16/08/2024,A,B,1,0,H,,,,,,,,,,,\nE0,17/08/2024,C,D,two,0,H,,,,,,,,,,,\n"
+    );
     let err = parse(text.as_bytes(), "broken.csv").unwrap_err();
-    assert_eq!(err.to_string(), "broken.csv:3: FTHG \"two\" is not a number");
+    assert_eq!(
+        err.to_string(),
+        "broken.csv:3: FTHG \"two\" is not a number"
+    );
 }
 
 #[test]
 fn rejects_bad_rows_with_clear_messages() {
     let cases = [
-        ("E0,32/08/2024,A,B,1,0,H", "Date \"32/08/2024\" is not a date"),
+        (
+            "E0,32/08/2024,A,B,1,0,H",
+            "Date \"32/08/2024\" is not a date",
+        ),
         ("E0,,A,B,1,0,H", "Date is empty"),
         ("E0,16/08/2024,,B,1,0,H", "HomeTeam is empty"),
         ("E0,16/08/2024,A,A,1,0,H", "both \"A\""),
-        ("E0,16/08/2024,A,B,1,0,A", "FTR \"A\" disagrees with the score 1-0"),
-        ("E0,16/08/2024,A,B,-1,0,H", "FTHG \"-1\" is not a whole number"),
-        ("E0,16/08/2024,A,B,1.5,0,H", "FTHG \"1.5\" is not a whole number"),
+        (
+            "E0,16/08/2024,A,B,1,0,A",
+            "FTR \"A\" disagrees with the score 1-0",
+        ),
+        (
+            "E0,16/08/2024,A,B,-1,0,H",
+            "FTHG \"-1\" is not a whole number",
+        ),
+        (
+            "E0,16/08/2024,A,B,1.5,0,H",
+            "FTHG \"1.5\" is not a whole number",
+        ),
         ("E0,16/08/2024,A,B,1,,H", "FTAG is empty"),
         ("E0,16/08/2024,A,B,1,0,X", "FTR \"X\" is not H, D or A"),
         (",16/08/2024,A,B,1,0,H", "Div is empty"),
@@ -134,7 +161,8 @@ fn rejects_missing_columns_and_duplicates() {
     assert_eq!(err.to_string(), "cols.csv:1: missing column \"FTHG\"");
     let err = parse(b"", "empty.csv").unwrap_err();
     assert_eq!(err.line, 1);
-    let text = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,16/08/2024,A,B,1,0\nE0,16/08/2024,A,B,2,0\n";
+    let text =
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,16/08/2024,A,B,1,0\nE0,16/08/2024,A,B,2,0\n";
     let err = parse(text.as_bytes(), "dup.csv").unwrap_err();
     assert_eq!(err.line, 3);
     assert!(err.message.contains("duplicate"));
@@ -169,7 +197,10 @@ fn parses_every_shared_file() {
             // Pinnacle closing odds exist from 2012-13 on.
             let season = rows[0].season();
             if season.as_str() >= "2012-13" {
-                let with = rows.iter().filter(|m| m.odds.pinnacle_close.is_some()).count();
+                let with = rows
+                    .iter()
+                    .filter(|m| m.odds.pinnacle_close.is_some())
+                    .count();
                 assert!(with * 100 >= rows.len() * 99, "{path:?}");
             }
             total += rows.len();

@@ -55,7 +55,9 @@ pub(crate) fn count(cell: &[u8], column: &str) -> Result<u16, String> {
         .parse()
         .map_err(|_| format!("{column} \"{s}\" is not a number"))?;
     if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > f64::from(u16::MAX) {
-        return Err(format!("{column} \"{s}\" is not a whole number of 0 or more"));
+        return Err(format!(
+            "{column} \"{s}\" is not a whole number of 0 or more"
+        ));
     }
     Ok(v as u16)
 }

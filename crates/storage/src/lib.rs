@@ -1,0 +1,26 @@
+//! Storage for Football Predictor.
+//!
+//! One interface, [`Store`], over two backends chosen by the database URL: SQLite (the
+//! embedded default, a file in the working directory) and PostgreSQL (primary plus an optional
+//! read replica). The SQL text is shared wherever the dialects agree; the [`on_pool!`] macro
+//! runs the same code against whichever pool the store holds, so every query is compiled and
+//! type-checked for both backends.
+
+mod config;
+mod error;
+mod import;
+mod leagues;
+mod matches;
+mod model_versions;
+mod store;
+
+pub use config::{Backend, DbConfig};
+pub use error::StorageError;
+pub use import::ImportCounts;
+pub use leagues::{League, Team};
+pub use matches::StoredMatch;
+pub use model_versions::{ModelVersion, NewModelVersion};
+pub use store::{Pool, Store};
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,152 @@
+use crate::config::{Backend, DbConfig};
+use crate::error::Result;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A connection pool of either backend.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs the same code against whichever pool is held. Inside the body, `DB` names the
+/// backend's `sqlx::Database` type and the identifier names the concrete pool.
+macro_rules! on_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            $crate::store::Pool::Sqlite($p) => {
+                #[allow(dead_code)]
+                type DB = sqlx::Sqlite;
+                $body
+            }
+            $crate::store::Pool::Postgres($p) => {
+                #[allow(dead_code)]
+                type DB = sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_pool;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The database: a pool for writes (the primary; for SQLite a single writer connection) and
+/// a pool for reads (a replica when configured, otherwise the primary; for SQLite, readers
+/// that work alongside the writer thanks to WAL mode).
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    pub(crate) write: Pool,
+    pub(crate) read: Pool,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file on first use) and applies pending migrations.
+    pub async fn open(config: &DbConfig) -> Result<Store> {
+        let store = Store::connect(config).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(config: &DbConfig) -> Result<Store> {
+        let backend = Backend::of_url(&config.url)?;
+        match backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(&config.url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                let in_memory =
+                    config.url.contains(":memory:") || config.url.contains("mode=memory");
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(config.acquire_timeout)
+                    .connect_with(options.clone())
+                    .await?;
+                let read = if in_memory {
+                    write.clone()
+                } else {
+                    SqlitePoolOptions::new()
+                        .max_connections(config.max_connections.max(1))
+                        .acquire_timeout(config.acquire_timeout)
+                        .connect_lazy_with(options)
+                };
+                Ok(Store {
+                    backend,
+                    write: Pool::Sqlite(write),
+                    read: Pool::Sqlite(read),
+                })
+            }
+            Backend::Postgres => {
+                let write = postgres_pool(&config.url, config)?;
+                let read = match &config.read_url {
+                    Some(url) => postgres_pool(url, config)?,
+                    None => write.clone(),
+                };
+                // Fail fast when the primary is unreachable.
+                sqlx::query("SELECT 1").execute(&write).await?;
+                Ok(Store {
+                    backend,
+                    write: Pool::Postgres(write),
+                    read: Pool::Postgres(read),
+                })
+            }
+        }
+    }
+
+    /// Applies pending migrations (idempotent).
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.write {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for writes and for reads that must see the caller's own writes.
+    pub fn write_pool(&self) -> &Pool {
+        &self.write
+    }
+
+    /// The pool for plain reads.
+    pub fn read_pool(&self) -> &Pool {
+        &self.read
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(&self.write, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(&self.read, |p| p.close().await);
+        on_pool!(&self.write, |p| p.close().await);
+    }
+}
+
+fn postgres_pool(url: &str, config: &DbConfig) -> Result<sqlx::PgPool> {
+    let statement_timeout = config.statement_timeout.as_millis().to_string();
+    let options = PgConnectOptions::from_str(url)?
+        .options([("statement_timeout", statement_timeout.as_str())]);
+    Ok(PgPoolOptions::new()
+        .max_connections(config.max_connections.max(1))
+        .acquire_timeout(config.acquire_timeout)
+        .test_before_acquire(true)
+        .connect_lazy_with(options))
+}
