@@ -216,10 +216,10 @@ impl Store {
                     continue;
                 };
                 let existing: HashMap<Key, MatchValues> =
-                    sqlx::query_as::<_, MatchValues>(sqlx::AssertSqlSafe(format!(
+                    sqlx::query_as::<_, MatchValues>(&format!(
                         "SELECT {COLUMNS} FROM matches \
                      WHERE league_id = $1 AND match_date >= $2 AND match_date <= $3"
-                    )))
+                    ))
                     .bind(league_id)
                     .bind(first)
                     .bind(last)

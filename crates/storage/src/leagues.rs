@@ -32,21 +32,17 @@ impl Store {
     /// Every league with its match and team counts and data range, by code.
     pub async fn leagues(&self) -> Result<Vec<League>> {
         let sql = format!("{LEAGUE_SUMMARY} ORDER BY l.code");
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .fetch_all(p)
-        .await?))
+        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+            .fetch_all(p)
+            .await?))
     }
 
     pub async fn league(&self, code: &str) -> Result<Option<League>> {
         let sql = format!("{LEAGUE_SUMMARY} WHERE l.code = $1");
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .bind(code)
-        .fetch_optional(p)
-        .await?))
+        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+            .bind(code)
+            .fetch_optional(p)
+            .await?))
     }
 
     /// The teams of a league, by name.

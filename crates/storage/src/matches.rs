@@ -44,12 +44,10 @@ impl Store {
         let sql = format!(
             "{SELECT_MATCH} WHERE m.league_id = $1 ORDER BY m.match_date, m.kickoff_time, m.id"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .bind(league_id)
-        .fetch_all(p)
-        .await?))
+        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+            .bind(league_id)
+            .fetch_all(p)
+            .await?))
     }
 
     /// A team's most recent matches, home or away, newest first.
@@ -61,13 +59,11 @@ impl Store {
                ORDER BY m.match_date DESC LIMIT $2) AS away_side \
              ORDER BY match_date DESC LIMIT $2"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .bind(team_id)
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+            .bind(team_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?))
     }
 
     /// Meetings of two teams in both venues, newest first.
@@ -84,13 +80,11 @@ impl Store {
                ORDER BY m.match_date DESC LIMIT $3) AS second_venue \
              ORDER BY match_date DESC LIMIT $3"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .bind(team_a)
-        .bind(team_b)
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+            .bind(team_a)
+            .bind(team_b)
+            .bind(limit)
+            .fetch_all(p)
+            .await?))
     }
 }

@@ -66,7 +66,7 @@ impl TestDb {
         let pool = sqlx::PgPool::connect(&admin)
             .await
             .expect("PostgreSQL must be running for this test (TEST_DATABASE_URL)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&pool)
             .await
             .expect("create test database");
@@ -101,11 +101,9 @@ impl TestDb {
 
 pub async fn drop_postgres_database(name: &str) {
     if let Ok(pool) = sqlx::PgPool::connect(&postgres_admin_url()).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&pool)
-        .await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await;
         pool.close().await;
     }
 }

@@ -1,0 +1,66 @@
+use crate::config::DbArgs;
+use crate::progress;
+use clap::Args;
+use fp_ingest::{ImportReport, collect_csv_files, import_files};
+use fp_storage::Store;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV files or folders (searched recursively for *.csv)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+pub async fn run(db: &DbArgs, args: ImportArgs) -> anyhow::Result<()> {
+    let store = db.open().await?;
+    let report = import_paths(&store, &args.paths).await?;
+    finish(&report)
+}
+
+/// Imports with a progress bar; rejected files are reported as they happen.
+pub async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+    let files = collect_csv_files(paths)?;
+    if files.is_empty() {
+        anyhow::bail!("no .csv files found in {}", display_paths(paths));
+    }
+    let bar = progress::bar(files.len() as u64, "importing");
+    let report = import_files(store, &files, |outcome| {
+        if let Err(e) = &outcome.result {
+            bar.suspend(|| eprintln!("rejected: {e}"));
+        }
+        bar.set_message(short_name(&outcome.file));
+        bar.inc(1);
+    })
+    .await;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Prints the summary; an error (non-zero exit) when any file was rejected.
+pub fn finish(report: &ImportReport) -> anyhow::Result<()> {
+    println!("{report}");
+    if report.success() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} file(s) rejected", report.files_failed)
+    }
+}
+
+fn short_name(file: &str) -> String {
+    file.rsplit(['/', '\\'])
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

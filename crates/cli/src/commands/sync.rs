@@ -1,0 +1,77 @@
+use crate::commands::import::finish;
+use crate::config::DbArgs;
+use crate::progress;
+use clap::Args;
+use fp_ingest::{SyncConfig, SyncTarget, season_code, sync};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Where the files are: {base}/{yyzz}/{DIV}.csv
+    #[arg(
+        long,
+        env = "FOOTBALL_DATA_BASE_URL",
+        default_value = "https://www.football-data.co.uk/mmz4281"
+    )]
+    pub base_url: String,
+    /// League codes, comma-separated
+    #[arg(
+        long,
+        env = "SYNC_LEAGUES",
+        value_delimiter = ',',
+        default_value = "E0,SP1,D1"
+    )]
+    pub leagues: Vec<String>,
+    /// Seasons (e.g. 2024-25), comma-separated; default: the current season
+    #[arg(long, env = "SYNC_SEASONS", value_delimiter = ',')]
+    pub seasons: Vec<String>,
+    /// Seconds one download may take
+    #[arg(long, env = "SYNC_TIMEOUT", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+impl SyncArgs {
+    pub fn config(&self) -> anyhow::Result<SyncConfig> {
+        let seasons = if self.seasons.is_empty() {
+            vec![fp_csv::season_of(chrono::Utc::now().date_naive())]
+        } else {
+            self.seasons.clone()
+        };
+        for s in &seasons {
+            season_code(s)?;
+        }
+        let mut targets = Vec::new();
+        for season in &seasons {
+            for league in &self.leagues {
+                let league = league.trim();
+                if league.is_empty() || !league.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    anyhow::bail!("league code \"{league}\" is not valid (e.g. E0, SP1, D1)");
+                }
+                targets.push(SyncTarget {
+                    league: league.to_string(),
+                    season: season.clone(),
+                });
+            }
+        }
+        Ok(SyncConfig {
+            base_url: self.base_url.clone(),
+            targets,
+            timeout: Duration::from_secs(self.timeout),
+        })
+    }
+}
+
+pub async fn run(db: &DbArgs, args: SyncArgs) -> anyhow::Result<()> {
+    let config = args.config()?;
+    let store = db.open().await?;
+    let bar = progress::bar(config.targets.len() as u64, "syncing");
+    let report = sync(&store, &config, |outcome| {
+        if let Err(e) = &outcome.result {
+            bar.suspend(|| eprintln!("failed: {e}"));
+        }
+        bar.inc(1);
+    })
+    .await;
+    bar.finish_and_clear();
+    finish(&report)
+}

@@ -1,0 +1,76 @@
+//! `football-predictor`: the one binary of the service.
+
+mod commands;
+mod config;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use config::{DbArgs, LogArgs};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "football-predictor",
+    version,
+    about = "Football match predictions from real results (Dixon-Coles + Elo), served as web pages and a JSON API",
+    long_about = "Football match predictions from real results (Dixon-Coles + Elo), served as web pages and a JSON API.\n\n\
+Every setting is a flag and an environment variable; a .env file in the working directory is read too.\n\
+Match data: football-data.co.uk (credit to them for every figure derived from it)."
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    log: LogArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (pages and JSON API)
+    Serve(commands::serve::ServeArgs),
+    /// Import football-data.co.uk CSV files or folders (recursively, *.csv)
+    Import(commands::import::ImportArgs),
+    /// Download configured league-seasons from football-data.co.uk and import them
+    Sync(commands::sync::SyncArgs),
+    /// Apply database migrations (also done automatically at start)
+    Migrate,
+}
+
+fn main() -> std::process::ExitCode {
+    // A missing .env is normal; a broken one is reported.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("error: .env: {e}");
+        return std::process::ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    cli.log.init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(&cli.db, args).await,
+        Command::Import(args) => commands::import::run(&cli.db, args).await,
+        Command::Sync(args) => commands::sync::run(&cli.db, args).await,
+        Command::Migrate => commands::migrate::run(&cli.db).await,
+    }
+}

@@ -1,0 +1,217 @@
+//! The binary as a user runs it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_football-predictor"));
+    c.env_remove("DATABASE_URL")
+        .env_remove("DATABASE_READ_URL")
+        .env("RUST_LOG", "warn");
+    c
+}
+
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("fp.db").display())
+}
+
+async fn count_matches(url: &str) -> i64 {
+    let store = fp_storage::Store::open(&fp_storage::DbConfig::new(url))
+        .await
+        .unwrap();
+    let n = store.count_matches().await.unwrap();
+    store.close().await;
+    n
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["serve", "import", "sync", "migrate"] {
+        let out = bin().args([sub, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{sub}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("DATABASE_URL"), "{sub}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn import_rejects_a_broken_file_naming_file_and_line_and_stores_nothing_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nE0,10/08/2024,A,B,1,0,H\n",
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(
+        &broken,
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nE0,11/08/2024,C,D,1,0,H\nE0,12/08/2024,E,F,two,0,H\n",
+    )
+    .unwrap();
+    let url = sqlite_url(dir.path());
+    let out = bin()
+        .env("DATABASE_URL", &url)
+        .arg("import")
+        .arg(&good)
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.csv:3: FTHG \"two\" is not a number"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 file(s) imported, 1 rejected"),
+        "{stdout}"
+    );
+    assert_eq!(count_matches(&url).await, 1);
+}
+
+#[tokio::test]
+async fn import_of_a_missing_path_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .env("DATABASE_URL", sqlite_url(dir.path()))
+        .args(["import", "/no/such/file.csv"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.csv"));
+}
+
+#[tokio::test]
+async fn imports_the_shared_data_twice_to_the_same_count() {
+    let Some(data) = fp_testdata::football_data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    for expected in [
+        "21794 inserted, 0 updated, 0 unchanged",
+        "0 inserted, 0 updated, 21794 unchanged",
+    ] {
+        let out = bin()
+            .env("DATABASE_URL", &url)
+            .arg("import")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
+        assert_eq!(count_matches(&url).await, 21_794);
+    }
+}
+
+/// A running `serve` on a free port, with everything it writes to stderr collected.
+struct Server {
+    child: std::process::Child,
+    base: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(args: &[&str], url: &str) -> Server {
+        let mut child = bin()
+            .env("DATABASE_URL", url)
+            .env("BIND", "127.0.0.1:0")
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let mut pipe = BufReader::new(child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while pipe.read_line(&mut line).unwrap_or(0) > 0 {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let base = loop {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "server exited");
+            if let Some(base) = line.trim().strip_prefix("listening on ") {
+                break base.to_string();
+            }
+        };
+        Server {
+            child,
+            base,
+            stderr,
+        }
+    }
+
+    /// Waits (up to 5 s) until stderr contains `text`.
+    fn stderr_contains(&self, text: &str) -> bool {
+        for _ in 0..50 {
+            if self.stderr.lock().unwrap().contains(text) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn get(base: &str, path: &str) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    body
+}
+
+#[test]
+fn serve_on_an_empty_database_says_how_to_get_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[], &sqlite_url(dir.path()));
+    assert!(server.stderr_contains("football-predictor import PATH"));
+    assert!(server.stderr_contains("football-predictor sync"));
+    let page = get(&server.base, "/");
+    assert!(page.contains("holds no matches"), "{page}");
+}
+
+#[test]
+fn serve_with_import_loads_data_before_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.csv");
+    std::fs::write(
+        &file,
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nSP1,10/08/2024,A,B,1,0,H\n",
+    )
+    .unwrap();
+    let server = Server::start(
+        &["--import", file.to_str().unwrap()],
+        &sqlite_url(dir.path()),
+    );
+    let page = get(&server.base, "/");
+    assert!(page.contains("Spain La Liga (SP1): 1 matches"), "{page}");
+    let health = get(&server.base, "/health");
+    assert!(health.contains("\"database\":\"ok\""), "{health}");
+}
