@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod dataset;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,8 @@ enum Command {
     Sync(commands::sync::SyncArgs),
     /// Apply database migrations (also done automatically at start)
     Migrate,
+    /// Walk-forward backtest on CSV files against the bookmakers' closing odds (no database)
+    Backtest(commands::backtest::BacktestArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -72,5 +75,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => commands::import::run(&cli.db, args).await,
         Command::Sync(args) => commands::sync::run(&cli.db, args).await,
         Command::Migrate => commands::migrate::run(&cli.db).await,
+        Command::Backtest(args) => {
+            tokio::task::spawn_blocking(move || commands::backtest::run(args)).await?
+        }
     }
 }

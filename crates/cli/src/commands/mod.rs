@@ -1,3 +1,4 @@
+pub mod backtest;
 pub mod import;
 pub mod migrate;
 pub mod serve;

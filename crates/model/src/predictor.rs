@@ -1,0 +1,209 @@
+//! A league's model: the fitted members, the learnt blend weights, and predictions.
+
+use crate::blend;
+use crate::dixon_coles::{self, DcConfig, DixonColes};
+use crate::elo::{EloConfig, EloRatings};
+use crate::game::{Game, Probabilities, TeamId};
+use crate::markets::{Markets, ScoreMatrix};
+use crate::ordered_logit::OrderedLogit;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Which forecast to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// Dixon-Coles on goals.
+    DixonColes,
+    /// Dixon-Coles on goals mixed with shots on target.
+    DixonColesShots,
+    /// Elo + ordered logit.
+    Elo,
+    /// The learnt blend of the three.
+    Blend,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 4] = [
+        ModelKind::DixonColes,
+        ModelKind::DixonColesShots,
+        ModelKind::Elo,
+        ModelKind::Blend,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::DixonColes => "dixon-coles",
+            ModelKind::DixonColesShots => "dixon-coles-shots",
+            ModelKind::Elo => "elo",
+            ModelKind::Blend => "blend",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ModelKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// Settings of every member; the same for every league.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    pub window_days: i64,
+    pub dc: DcConfig,
+    pub dc_shots: DcConfig,
+    pub elo: EloConfig,
+    /// Time decay of the ordered-logit fit (per day).
+    pub logit_xi: f64,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            window_days: 730,
+            dc: DcConfig::default(),
+            dc_shots: DcConfig {
+                sot_weight: 0.5,
+                ..DcConfig::default()
+            },
+            elo: EloConfig::default(),
+            logit_xi: 0.001,
+        }
+    }
+}
+
+/// Elo members' x: rating difference (with home advantage) in units of 100 points.
+pub fn elo_x(diff_points: f64) -> f64 {
+    diff_points / 100.0
+}
+
+/// Everything needed to predict a league's matches from one date on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeagueModel {
+    pub kind: ModelKind,
+    pub fitted_for: NaiveDate,
+    pub dc: DixonColes,
+    pub dc_shots: DixonColes,
+    pub elo: EloRatings,
+    pub logit: OrderedLogit,
+    /// Blend weights of (dixon-coles, dixon-coles-shots, elo).
+    pub weights: Vec<f64>,
+}
+
+/// A prediction for one fixture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub probabilities: Probabilities,
+    /// Markets from the score matrix, rescaled so that its home/draw/away match
+    /// `probabilities`.
+    pub markets: Markets,
+    pub members: Members,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Members {
+    pub dixon_coles: Probabilities,
+    pub dixon_coles_shots: Probabilities,
+    pub elo: Probabilities,
+}
+
+impl Members {
+    pub fn as_vec(&self) -> Vec<Probabilities> {
+        vec![self.dixon_coles, self.dixon_coles_shots, self.elo]
+    }
+
+    pub fn pick(&self, kind: ModelKind, weights: &[f64]) -> Probabilities {
+        match kind {
+            ModelKind::DixonColes => self.dixon_coles,
+            ModelKind::DixonColesShots => self.dixon_coles_shots,
+            ModelKind::Elo => self.elo,
+            ModelKind::Blend => blend::combine(&self.as_vec(), weights),
+        }
+    }
+}
+
+/// Rescales the score matrix so that its home/draw/away sums equal `target`.
+fn calibrate(matrix: &ScoreMatrix, target: &Probabilities) -> ScoreMatrix {
+    let own = matrix.outcome();
+    let side = crate::markets::MAX_GOALS + 1;
+    let mut p = matrix.p.clone();
+    for i in 0..side {
+        for j in 0..side {
+            let factor = match i.cmp(&j) {
+                std::cmp::Ordering::Greater => target.home / own.home,
+                std::cmp::Ordering::Equal => target.draw / own.draw,
+                std::cmp::Ordering::Less => target.away / own.away,
+            };
+            p[i * side + j] *= factor;
+        }
+    }
+    ScoreMatrix { p }
+}
+
+impl LeagueModel {
+    /// Member forecasts for one fixture.
+    pub fn members(&self, home: TeamId, away: TeamId) -> (Members, ScoreMatrix) {
+        let (l, m) = self.dc.rates(home, away);
+        let dc_matrix = ScoreMatrix::dixon_coles(l, m, self.dc.rho);
+        let (ls, ms) = self.dc_shots.rates(home, away);
+        let shots_matrix = ScoreMatrix::dixon_coles(ls, ms, self.dc_shots.rho);
+        let x = elo_x(self.elo.difference(home, away, self.fitted_for));
+        let members = Members {
+            dixon_coles: dc_matrix.outcome(),
+            dixon_coles_shots: shots_matrix.outcome(),
+            elo: self.logit.predict(x),
+        };
+        let matrix = match self.kind {
+            ModelKind::DixonColes => dc_matrix,
+            _ => shots_matrix,
+        };
+        (members, matrix)
+    }
+
+    pub fn predict(&self, home: TeamId, away: TeamId) -> Forecast {
+        let (members, matrix) = self.members(home, away);
+        let probabilities = members.pick(self.kind, &self.weights);
+        let markets = calibrate(&matrix, &probabilities).markets();
+        Forecast {
+            probabilities,
+            markets,
+            members,
+        }
+    }
+}
+
+/// Fits every member on `games` (any order; only those before `at` and inside the window
+/// are used by the goal models, all before `at` by Elo).
+pub fn fit_league(
+    games: &[Game],
+    at: NaiveDate,
+    config: &ModelConfig,
+    kind: ModelKind,
+    weights: Vec<f64>,
+) -> Option<LeagueModel> {
+    let mut sorted: Vec<Game> = games.iter().copied().filter(|g| g.date < at).collect();
+    sorted.sort_by_key(|g| g.date);
+    let from = at - chrono::Duration::days(config.window_days);
+    let window: Vec<Game> = sorted.iter().copied().filter(|g| g.date >= from).collect();
+    let dc = dixon_coles::fit(&window, at, &config.dc, None)?;
+    let dc_shots = dixon_coles::fit(&window, at, &config.dc_shots, None)?;
+    let mut elo = EloRatings::new(config.elo);
+    let mut logit_data = Vec::new();
+    for g in &sorted {
+        if g.date >= from {
+            let x = elo_x(elo.difference(g.home, g.away, g.date));
+            let w = (-config.logit_xi * (at - g.date).num_days() as f64).exp();
+            logit_data.push((x, g.outcome(), w));
+        }
+        elo.update(g);
+    }
+    let logit = OrderedLogit::fit(&logit_data, OrderedLogit::default());
+    Some(LeagueModel {
+        kind,
+        fitted_for: at,
+        dc,
+        dc_shots,
+        elo,
+        logit,
+        weights,
+    })
+}
