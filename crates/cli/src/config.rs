@@ -66,14 +66,14 @@ pub struct LogArgs {
     /// Log format: text or json
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
-    /// Log filter (tracing EnvFilter syntax)
-    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
-    pub log: String,
+    /// Log filter (tracing EnvFilter syntax); default: info for serve, warn otherwise
+    #[arg(long, env = "RUST_LOG", global = true)]
+    pub log: Option<String>,
 }
 
 impl LogArgs {
-    pub fn init(&self) {
-        let filter = tracing_subscriber::EnvFilter::try_new(&self.log)
+    pub fn init(&self, default: &str) {
+        let filter = tracing_subscriber::EnvFilter::try_new(self.log.as_deref().unwrap_or(default))
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)

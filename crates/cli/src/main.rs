@@ -36,6 +36,8 @@ enum Command {
     Sync(commands::sync::SyncArgs),
     /// Apply database migrations (also done automatically at start)
     Migrate,
+    /// Fit every league's model and store a new model version for the server
+    Refit(commands::refit::RefitArgs),
     /// Walk-forward backtest on CSV files against the bookmakers' closing odds (no database)
     Backtest(commands::backtest::BacktestArgs),
 }
@@ -49,7 +51,10 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     }
     let cli = Cli::parse();
-    cli.log.init();
+    cli.log.init(match cli.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -75,6 +80,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => commands::import::run(&cli.db, args).await,
         Command::Sync(args) => commands::sync::run(&cli.db, args).await,
         Command::Migrate => commands::migrate::run(&cli.db).await,
+        Command::Refit(args) => commands::refit::run(&cli.db, args).await,
         Command::Backtest(args) => {
             tokio::task::spawn_blocking(move || commands::backtest::run(args)).await?
         }

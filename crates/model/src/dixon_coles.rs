@@ -44,8 +44,8 @@ pub struct DcConfig {
 impl Default for DcConfig {
     fn default() -> Self {
         DcConfig {
-            xi: 0.0019,
-            prior_strength: 3.0,
+            xi: 0.0025,
+            prior_strength: 2.0,
             sot_weight: 0.0,
             newcomer_after_days: 60,
             max_iterations: 100,

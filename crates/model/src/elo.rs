@@ -22,9 +22,9 @@ pub struct EloConfig {
 impl Default for EloConfig {
     fn default() -> Self {
         EloConfig {
-            k: 20.0,
+            k: 15.0,
             home_advantage: 60.0,
-            season_regression: 0.2,
+            season_regression: 0.1,
             newcomer_offset: -90.0,
         }
     }
@@ -171,6 +171,6 @@ mod tests {
         let before = e.ratings[&1] - e.ratings[&2];
         e.update(&game("2024-08-10", 3, 4, 0, 0));
         let after = e.ratings[&1] - e.ratings[&2];
-        assert!((after - 0.8 * before).abs() < 1e-9);
+        assert!((after - 0.9 * before).abs() < 1e-9);
     }
 }

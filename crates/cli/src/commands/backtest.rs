@@ -53,7 +53,7 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub elo_regression: Option<f64>,
     /// Override: Elo starting rating of newcomers relative to the league mean
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub elo_newcomer: Option<f64>,
     /// Per-match output file (CSV)
     #[arg(long)]

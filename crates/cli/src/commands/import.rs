@@ -10,12 +10,29 @@ pub struct ImportArgs {
     /// CSV files or folders (searched recursively for *.csv)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// Do not refit the models after an import that changed data
+    #[arg(long)]
+    pub no_refit: bool,
 }
 
 pub async fn run(db: &DbArgs, args: ImportArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     let report = import_paths(&store, &args.paths).await?;
+    println!("{report}");
+    refit_if_changed(&store, &report, args.no_refit).await?;
     finish(&report)
+}
+
+/// New or corrected results make the stored models stale: fit them again.
+pub async fn refit_if_changed(
+    store: &Store,
+    report: &ImportReport,
+    skip: bool,
+) -> anyhow::Result<()> {
+    if report.changed_data() && !skip {
+        crate::commands::refit::refit(store).await?;
+    }
+    Ok(())
 }
 
 /// Imports with a progress bar; rejected files are reported as they happen.
@@ -37,9 +54,8 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf]) -> anyhow::Result<Im
     Ok(report)
 }
 
-/// Prints the summary; an error (non-zero exit) when any file was rejected.
+/// An error (non-zero exit) when any file was rejected.
 pub fn finish(report: &ImportReport) -> anyhow::Result<()> {
-    println!("{report}");
     if report.success() {
         Ok(())
     } else {

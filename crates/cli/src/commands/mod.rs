@@ -1,5 +1,6 @@
 pub mod backtest;
 pub mod import;
 pub mod migrate;
+pub mod refit;
 pub mod serve;
 pub mod sync;

@@ -1,4 +1,4 @@
-use crate::commands::import::{finish, import_paths};
+use crate::commands::import::{finish, import_paths, refit_if_changed};
 use crate::config::DbArgs;
 use anyhow::Context;
 use clap::Args;
@@ -19,6 +19,8 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     if !args.import.is_empty() {
         let report = import_paths(&store, &args.import).await?;
+        println!("{report}");
+        refit_if_changed(&store, &report, false).await?;
         finish(&report)?;
     }
     if store.count_matches().await? == 0 {

@@ -1,4 +1,4 @@
-use crate::commands::import::finish;
+use crate::commands::import::{finish, refit_if_changed};
 use crate::config::DbArgs;
 use crate::progress;
 use clap::Args;
@@ -25,6 +25,9 @@ pub struct SyncArgs {
     /// Seasons (e.g. 2024-25), comma-separated; default: the current season
     #[arg(long, env = "SYNC_SEASONS", value_delimiter = ',')]
     pub seasons: Vec<String>,
+    /// Do not refit the models after a sync that changed data
+    #[arg(long)]
+    pub no_refit: bool,
     /// Seconds one download may take
     #[arg(long, env = "SYNC_TIMEOUT", default_value_t = 60)]
     pub timeout: u64,
@@ -73,5 +76,7 @@ pub async fn run(db: &DbArgs, args: SyncArgs) -> anyhow::Result<()> {
     })
     .await;
     bar.finish_and_clear();
+    println!("{report}");
+    refit_if_changed(&store, &report, args.no_refit).await?;
     finish(&report)
 }

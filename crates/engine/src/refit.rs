@@ -1,0 +1,151 @@
+use crate::EngineError;
+use chrono::{Duration, NaiveDate};
+use fp_model::backtest::{BacktestConfig, walk_forward};
+use fp_model::blend;
+use fp_model::metrics::Scores;
+use fp_model::predictor::{LeagueModel, ModelConfig, ModelKind, fit_league};
+use fp_model::{Game, Probabilities};
+use fp_storage::{League, ModelVersion, NewModelVersion, Store, StoredMatch};
+use std::collections::HashMap;
+
+/// The kind of model the service stores and serves.
+pub const SERVED_KIND: ModelKind = ModelKind::Blend;
+
+/// Days of out-of-sample predictions used to learn the blend weights and score the model.
+const EVALUATION_DAYS: i64 = 365;
+
+/// A stored match as a model input (team ids are the database's team ids).
+pub fn game_of(m: &StoredMatch) -> Game {
+    let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+    Game {
+        date: m.match_date,
+        home: m.home_team_id as u32,
+        away: m.away_team_id as u32,
+        home_goals: u8::try_from(m.home_goals).unwrap_or(u8::MAX),
+        away_goals: u8::try_from(m.away_goals).unwrap_or(u8::MAX),
+        home_sot: small(m.home_shots_on_target),
+        away_sot: small(m.away_shots_on_target),
+    }
+}
+
+/// What a refit produced.
+#[derive(Debug, Clone)]
+pub struct RefitOutcome {
+    pub league: String,
+    pub version_id: i64,
+    pub n_matches: usize,
+    pub data_to: NaiveDate,
+    /// Out-of-sample RPS over the last season of data.
+    pub backtest_rps: Option<f64>,
+    pub fit_seconds: f64,
+}
+
+/// Fits the served model on `games` for predictions from the day after the last match.
+/// Blend weights are learnt (and the model scored) on a walk-forward over the last year.
+pub fn fit_from_matches(games: &[Game]) -> Option<(LeagueModel, Option<f64>)> {
+    let last = games.iter().map(|g| g.date).max()?;
+    let at = last + Duration::days(1);
+    let config = BacktestConfig {
+        kind: SERVED_KIND,
+        warmup_days: 0,
+        ..BacktestConfig::default()
+    };
+    let preds = walk_forward(
+        games,
+        at - Duration::days(EVALUATION_DAYS),
+        last,
+        &config,
+        &mut |_, _| {},
+    );
+    let history: Vec<(Vec<Probabilities>, fp_model::Outcome)> = preds
+        .iter()
+        .map(|p| (p.members.as_vec(), p.outcome))
+        .collect();
+    let weights = blend::learn_weights(&history, 3);
+    let score = (!preds.is_empty())
+        .then(|| Scores::of(preds.iter().map(|p| (&p.probabilities, p.outcome))).rps);
+    let model = fit_league(games, at, &ModelConfig::default(), SERVED_KIND, weights)?;
+    Some((model, score))
+}
+
+/// Fits one league from the store and saves a new model version.
+pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome, EngineError> {
+    let matches = store.league_matches(league.id).await?;
+    let games: Vec<Game> = matches.iter().map(game_of).collect();
+    let started = std::time::Instant::now();
+    let fitted = tokio::task::spawn_blocking(move || {
+        let r = fit_from_matches(&games);
+        (r, games.len())
+    })
+    .await
+    .map_err(|e| EngineError::Task(e.to_string()))?;
+    let fit_seconds = started.elapsed().as_secs_f64();
+    let (Some((model, backtest_rps)), n) = fitted else {
+        return Err(EngineError::NoData(league.code.clone()));
+    };
+    let data_from = matches
+        .first()
+        .map(|m| m.match_date)
+        .unwrap_or(model.fitted_for);
+    let data_to = matches
+        .last()
+        .map(|m| m.match_date)
+        .unwrap_or(model.fitted_for);
+    let params = serde_json::to_string(&model).map_err(|e| EngineError::BadModel {
+        id: 0,
+        message: e.to_string(),
+    })?;
+    let version_id = store
+        .insert_model_version(&NewModelVersion {
+            league_id: league.id,
+            kind: SERVED_KIND.name().to_string(),
+            params,
+            data_from,
+            data_to,
+            n_matches: n as i64,
+            backtest_rps,
+        })
+        .await?;
+    tracing::info!(league = %league.code, version_id, n, fit_seconds, "model refitted");
+    Ok(RefitOutcome {
+        league: league.code.clone(),
+        version_id,
+        n_matches: n,
+        data_to,
+        backtest_rps,
+        fit_seconds,
+    })
+}
+
+/// Refits every league that has matches.
+pub async fn refit_all(
+    store: &Store,
+    mut progress: impl FnMut(&RefitOutcome),
+) -> Result<Vec<RefitOutcome>, EngineError> {
+    let mut out = Vec::new();
+    for league in store.leagues().await? {
+        if league.matches == 0 {
+            continue;
+        }
+        let r = refit_league(store, &league).await?;
+        progress(&r);
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// The newest stored model of every league, by league id.
+pub async fn load_current_models(
+    store: &Store,
+) -> Result<HashMap<i64, (ModelVersion, LeagueModel)>, EngineError> {
+    let mut out = HashMap::new();
+    for v in store.current_model_versions().await? {
+        let model: LeagueModel =
+            serde_json::from_str(&v.params).map_err(|e| EngineError::BadModel {
+                id: v.id,
+                message: e.to_string(),
+            })?;
+        out.insert(v.league_id, (v, model));
+    }
+    Ok(out)
+}

@@ -1,0 +1,86 @@
+//! Fit and predict timings on real data: two seasons of the Premier League (760 matches).
+//! Run with `cargo bench -p fp-model`.
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use fp_model::dixon_coles::{self, DcConfig};
+use fp_model::predictor::{ModelConfig, ModelKind, fit_league};
+use fp_model::{Game, TeamId};
+use std::collections::HashMap;
+use std::hint::black_box;
+
+fn two_seasons() -> Option<Vec<Game>> {
+    let dir = fp_testdata::football_data_dir()?.join("E0");
+    let mut ids: HashMap<String, TeamId> = HashMap::new();
+    let mut games = Vec::new();
+    for season in ["2023-24", "2024-25"] {
+        let path = dir.join(format!("{season}.csv"));
+        let bytes = std::fs::read(&path).ok()?;
+        for r in fp_csv::parse(&bytes, &path.display().to_string()).ok()? {
+            let mut id = |n: &str| {
+                let next = ids.len() as TeamId;
+                *ids.entry(n.to_string()).or_insert(next)
+            };
+            let (home, away) = (id(&r.home_team), id(&r.away_team));
+            games.push(Game {
+                date: r.date,
+                home,
+                away,
+                home_goals: r.home_goals as u8,
+                away_goals: r.away_goals as u8,
+                home_sot: r.stats.home_shots_on_target.map(|v| v as u8),
+                away_sot: r.stats.away_shots_on_target.map(|v| v as u8),
+            });
+        }
+    }
+    Some(games)
+}
+
+fn benches(c: &mut Criterion) {
+    let Some(games) = two_seasons() else {
+        eprintln!("shared data missing: no benchmark run");
+        return;
+    };
+    let at = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+    let config = DcConfig::default();
+    let previous = dixon_coles::fit(&games, at - chrono::Duration::days(7), &config, None);
+
+    c.bench_function("dixon_coles_fit_760_matches_cold", |b| {
+        b.iter(|| dixon_coles::fit(black_box(&games), at, &config, None))
+    });
+    c.bench_function("dixon_coles_fit_760_matches_warm", |b| {
+        b.iter(|| dixon_coles::fit(black_box(&games), at, &config, previous.as_ref()))
+    });
+    let shots = DcConfig {
+        sot_weight: 0.5,
+        ..config
+    };
+    c.bench_function("dixon_coles_shots_fit_760_matches_cold", |b| {
+        b.iter(|| dixon_coles::fit(black_box(&games), at, &shots, None))
+    });
+    c.bench_function("league_model_fit_all_members", |b| {
+        b.iter(|| {
+            fit_league(
+                black_box(&games),
+                at,
+                &ModelConfig::default(),
+                ModelKind::Blend,
+                vec![0.3, 0.4, 0.3],
+            )
+        })
+    });
+    let model = fit_league(
+        &games,
+        at,
+        &ModelConfig::default(),
+        ModelKind::Blend,
+        vec![0.3, 0.4, 0.3],
+    )
+    .expect("model");
+    c.bench_function("predict_fixture_with_markets", |b| {
+        b.iter(|| model.predict(black_box(0), black_box(1)))
+    });
+}
+
+criterion_group!(model, benches);
+criterion_main!(model);
