@@ -6,20 +6,24 @@
 //! runs the same code against whichever pool the store holds, so every query is compiled and
 //! type-checked for both backends.
 
+mod accounts;
 mod config;
 mod error;
 mod import;
 mod leagues;
 mod matches;
 mod model_versions;
+mod predictions;
 mod store;
 
+pub use accounts::{SessionRecord, User};
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
 pub use import::ImportCounts;
 pub use leagues::{League, Team};
 pub use matches::StoredMatch;
 pub use model_versions::{ModelVersion, NewModelVersion};
+pub use predictions::{HistoryFilter, HistoryPage, NewPrediction, Owner, PredictionRow};
 pub use store::{Pool, Store};
 
 #[cfg(feature = "testing")]

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use fp_storage::testing::TestDb;
-use fp_storage::{Backend, ImportCounts, NewModelVersion};
+use fp_storage::{Backend, HistoryFilter, ImportCounts, NewModelVersion, NewPrediction, Owner};
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
@@ -25,6 +25,9 @@ on_both_backends!(
     aliases_map_other_spellings_to_one_team,
     leagues_teams_and_matches_are_listed,
     model_versions_are_stored_and_the_newest_is_current,
+    predictions_belong_to_their_owner_only,
+    history_pages_and_filters,
+    users_and_sessions,
 );
 
 const HEADER: &str = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HST,AST,PSCH,PSCD,PSCA";
@@ -193,5 +196,188 @@ async fn model_versions_are_stored_and_the_newest_is_current(backend: Backend) {
     assert_eq!(current[0].id, second);
     assert_eq!(current[0].params, "{\"a\":2}");
     assert_eq!(current[0].data_to, date("2024-08-10"));
+    db.cleanup().await;
+}
+
+async fn seed_league(db: &TestDb) -> (i64, i64, i64) {
+    db.store
+        .import_matches(&records(&["E0,10/08/2024,Arsenal,Chelsea,1,0,H,,,,,"]))
+        .await
+        .unwrap();
+    let league = db.store.league("E0").await.unwrap().unwrap();
+    let a = db
+        .store
+        .team_by_name(league.id, "Arsenal")
+        .await
+        .unwrap()
+        .unwrap();
+    let c = db
+        .store
+        .team_by_name(league.id, "Chelsea")
+        .await
+        .unwrap()
+        .unwrap();
+    (league.id, a.id, c.id)
+}
+
+fn prediction(owner: Owner, ids: (i64, i64, i64), minute: i64, outcome: &str) -> NewPrediction {
+    NewPrediction {
+        owner,
+        created_at: chrono::DateTime::from_timestamp(1_700_000_000 + minute * 60, 0).unwrap(),
+        league_id: ids.0,
+        home_team_id: ids.1,
+        away_team_id: ids.2,
+        p_home: 0.5,
+        p_draw: 0.3,
+        p_away: 0.2,
+        predicted_home_goals: 1,
+        predicted_away_goals: 0,
+        xg_home: 1.4,
+        xg_away: 0.9,
+        outcome: outcome.into(),
+        confidence: 0.5,
+        model_version_id: None,
+    }
+}
+
+async fn predictions_belong_to_their_owner_only(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let alice = Owner::Session("alice-session".into());
+    let bob = Owner::Session("bob-session".into());
+    let a = db
+        .store
+        .insert_predictions(&[
+            prediction(alice.clone(), ids, 1, "H"),
+            prediction(alice.clone(), ids, 2, "D"),
+        ])
+        .await
+        .unwrap();
+    let b = db
+        .store
+        .insert_predictions(&[prediction(bob.clone(), ids, 3, "H")])
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 2);
+    assert!(db.store.prediction(a[0], &alice).await.unwrap().is_some());
+    assert!(db.store.prediction(a[0], &bob).await.unwrap().is_none());
+    // Bob cannot delete Alice's prediction by id, nor by "delete all".
+    assert_eq!(
+        db.store
+            .delete_predictions(&bob, &[a[0], a[1]])
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(db.store.delete_all_predictions(&bob).await.unwrap(), 1);
+    let f = HistoryFilter::default();
+    assert_eq!(db.store.history(&alice, &f, 1, 50).await.unwrap().total, 2);
+    assert!(db.store.prediction(b[0], &bob).await.unwrap().is_none());
+    // Alice registers: her predictions move to the account.
+    let user = db
+        .store
+        .create_user("alice", "hash")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        db.store
+            .move_predictions_to_user("alice-session", user)
+            .await
+            .unwrap(),
+        2
+    );
+    let account = Owner::User(user);
+    assert_eq!(
+        db.store.history(&account, &f, 1, 50).await.unwrap().total,
+        2
+    );
+    assert_eq!(db.store.history(&alice, &f, 1, 50).await.unwrap().total, 0);
+    assert_eq!(
+        db.store
+            .delete_predictions(&account, &[a[1]])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        db.store.history(&account, &f, 1, 50).await.unwrap().total,
+        1
+    );
+    db.cleanup().await;
+}
+
+async fn history_pages_and_filters(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let me = Owner::Session("me".into());
+    let rows: Vec<_> = (0..120)
+        .map(|i| prediction(me.clone(), ids, i, if i % 3 == 0 { "D" } else { "H" }))
+        .collect();
+    db.store.insert_predictions(&rows).await.unwrap();
+    let f = HistoryFilter::default();
+    let first = db.store.history(&me, &f, 1, 50).await.unwrap();
+    assert_eq!((first.total, first.items.len()), (120, 50));
+    assert!(
+        first
+            .items
+            .windows(2)
+            .all(|w| w[0].created_at >= w[1].created_at)
+    );
+    assert_eq!(first.items[0].home_team, "Arsenal");
+    let last = db.store.history(&me, &f, 3, 50).await.unwrap();
+    assert_eq!(last.items.len(), 20);
+    let draws = HistoryFilter {
+        outcome: Some("D".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        db.store.history(&me, &draws, 1, 50).await.unwrap().total,
+        40
+    );
+    let other_league = HistoryFilter {
+        league_id: Some(ids.0 + 1000),
+        ..Default::default()
+    };
+    assert_eq!(
+        db.store
+            .history(&me, &other_league, 1, 50)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(db.store.count_predictions().await.unwrap(), 120);
+    db.cleanup().await;
+}
+
+async fn users_and_sessions(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let id = db.store.create_user("carol", "h1").await.unwrap().unwrap();
+    assert!(db.store.create_user("carol", "h2").await.unwrap().is_none());
+    db.store.set_password(id, "h3").await.unwrap();
+    assert_eq!(
+        db.store
+            .user_by_name("carol")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "h3"
+    );
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    db.store.save_session("s1", b"{}", later).await.unwrap();
+    assert_eq!(
+        db.store.load_session("s1").await.unwrap().unwrap().data,
+        b"{}"
+    );
+    db.store
+        .save_session("old", b"{}", chrono::Utc::now() - chrono::Duration::days(1))
+        .await
+        .unwrap();
+    assert!(db.store.load_session("old").await.unwrap().is_none());
+    assert_eq!(db.store.delete_expired_sessions().await.unwrap(), 1);
+    db.store.delete_session("s1").await.unwrap();
+    assert!(db.store.load_session("s1").await.unwrap().is_none());
     db.cleanup().await;
 }

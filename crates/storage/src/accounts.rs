@@ -1,0 +1,105 @@
+//! Users and sessions.
+
+use crate::error::Result;
+use crate::store::{Store, on_pool};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: String,
+    pub data: Vec<u8>,
+    pub expiry_date: DateTime<Utc>,
+}
+
+impl Store {
+    /// Creates a user; `None` when the name is taken.
+    pub async fn create_user(&self, username: &str, password_hash: &str) -> Result<Option<i64>> {
+        let sql = "INSERT INTO users (username, password_hash, created_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (username) DO NOTHING RETURNING id";
+        Ok(on_pool!(&self.write, |p| sqlx::query_scalar(sql)
+            .bind(username)
+            .bind(password_hash)
+            .bind(Utc::now())
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let sql = "SELECT id, username, password_hash, created_at FROM users WHERE username = $1";
+        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+            .bind(username)
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>> {
+        let sql = "SELECT id, username, password_hash, created_at FROM users WHERE id = $1";
+        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
+        let sql = "UPDATE users SET password_hash = $1 WHERE id = $2";
+        on_pool!(&self.write, |p| sqlx::query(sql)
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn load_session(&self, id: &str) -> Result<Option<SessionRecord>> {
+        let sql = "SELECT id, data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2";
+        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+            .bind(id)
+            .bind(Utc::now())
+            .fetch_optional(p)
+            .await?))
+    }
+
+    pub async fn save_session(&self, id: &str, data: &[u8], expiry: DateTime<Utc>) -> Result<()> {
+        let sql = "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
+                   ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date";
+        on_pool!(&self.write, |p| sqlx::query(sql)
+            .bind(id)
+            .bind(data)
+            .bind(expiry)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<()> {
+        on_pool!(&self.write, |p| sqlx::query(
+            "DELETE FROM sessions WHERE id = $1"
+        )
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Removes expired sessions; returns how many.
+    pub async fn delete_expired_sessions(&self) -> Result<u64> {
+        Ok(on_pool!(&self.write, |p| sqlx::query(
+            "DELETE FROM sessions WHERE expiry_date <= $1"
+        )
+        .bind(Utc::now())
+        .execute(p)
+        .await?
+        .rows_affected()))
+    }
+}
