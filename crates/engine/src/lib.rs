@@ -1,7 +1,10 @@
 //! The service layer between the store and the pure models: fitting and storing model
 //! versions (`refit`), loading them for the server, predictions by team.
 
+mod catalog;
 mod refit;
+
+pub use catalog::{Catalog, FixturePrediction, LeagueEntry, LookupError, stored_markets};
 
 pub use refit::{
     RefitOutcome, fit_from_matches, game_of, load_current_models, refit_all, refit_league,

@@ -37,12 +37,39 @@ pub struct RefitOutcome {
     pub data_to: NaiveDate,
     /// Out-of-sample RPS over the last season of data.
     pub backtest_rps: Option<f64>,
+    pub evaluation: Option<Evaluation>,
     pub fit_seconds: f64,
 }
 
+/// How a stored model did out of sample over its last year of data, next to the closing
+/// odds on the same matches (those that have closing odds).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Evaluation {
+    pub matches: usize,
+    pub rps: f64,
+    pub closing_odds_rps: f64,
+}
+
+/// What `model_versions.params` holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredModel {
+    pub model: LeagueModel,
+    pub evaluation: Option<Evaluation>,
+}
+
+/// Pinnacle closing odds of a stored match with the margin removed.
+pub fn closing_odds(m: &StoredMatch) -> Option<Probabilities> {
+    let (home, draw, away) = (m.ps_close_home?, m.ps_close_draw?, m.ps_close_away?);
+    fp_model::odds::remove_margin(
+        &fp_model::odds::Odds { home, draw, away },
+        fp_model::odds::Method::Basic,
+    )
+}
+
 /// Fits the served model on `games` for predictions from the day after the last match.
-/// Blend weights are learnt (and the model scored) on a walk-forward over the last year.
-pub fn fit_from_matches(games: &[Game]) -> Option<(LeagueModel, Option<f64>)> {
+/// Blend weights are learnt (and the model scored) on a walk-forward over the last year;
+/// `odds[i]` (closing odds of `games[i]`, if known) is the reference it is scored against.
+pub fn fit_from_matches(games: &[Game], odds: &[Option<Probabilities>]) -> Option<StoredModel> {
     let last = games.iter().map(|g| g.date).max()?;
     let at = last + Duration::days(1);
     let config = BacktestConfig {
@@ -62,27 +89,37 @@ pub fn fit_from_matches(games: &[Game]) -> Option<(LeagueModel, Option<f64>)> {
         .map(|p| (p.members.as_vec(), p.outcome))
         .collect();
     let weights = blend::learn_weights(&history, 3);
-    let score = (!preds.is_empty())
-        .then(|| Scores::of(preds.iter().map(|p| (&p.probabilities, p.outcome))).rps);
+    let with_odds: Vec<(&Probabilities, &Probabilities, fp_model::Outcome)> = preds
+        .iter()
+        .filter_map(|p| Some((&p.probabilities, odds.get(p.game)?.as_ref()?, p.outcome)))
+        .collect();
+    let evaluation = (!with_odds.is_empty()).then(|| Evaluation {
+        matches: with_odds.len(),
+        rps: Scores::of(with_odds.iter().map(|(p, _, o)| (*p, *o))).rps,
+        closing_odds_rps: Scores::of(with_odds.iter().map(|(_, q, o)| (*q, *o))).rps,
+    });
     let model = fit_league(games, at, &ModelConfig::default(), SERVED_KIND, weights)?;
-    Some((model, score))
+    Some(StoredModel { model, evaluation })
 }
 
 /// Fits one league from the store and saves a new model version.
 pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome, EngineError> {
     let matches = store.league_matches(league.id).await?;
     let games: Vec<Game> = matches.iter().map(game_of).collect();
+    let odds: Vec<Option<Probabilities>> = matches.iter().map(closing_odds).collect();
     let started = std::time::Instant::now();
     let fitted = tokio::task::spawn_blocking(move || {
-        let r = fit_from_matches(&games);
+        let r = fit_from_matches(&games, &odds);
         (r, games.len())
     })
     .await
     .map_err(|e| EngineError::Task(e.to_string()))?;
     let fit_seconds = started.elapsed().as_secs_f64();
-    let (Some((model, backtest_rps)), n) = fitted else {
+    let (Some(stored), n) = fitted else {
         return Err(EngineError::NoData(league.code.clone()));
     };
+    let backtest_rps = stored.evaluation.map(|e| e.rps);
+    let model = &stored.model;
     let data_from = matches
         .first()
         .map(|m| m.match_date)
@@ -91,7 +128,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
         .last()
         .map(|m| m.match_date)
         .unwrap_or(model.fitted_for);
-    let params = serde_json::to_string(&model).map_err(|e| EngineError::BadModel {
+    let params = serde_json::to_string(&stored).map_err(|e| EngineError::BadModel {
         id: 0,
         message: e.to_string(),
     })?;
@@ -113,6 +150,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
         n_matches: n,
         data_to,
         backtest_rps,
+        evaluation: stored.evaluation,
         fit_seconds,
     })
 }
@@ -137,10 +175,10 @@ pub async fn refit_all(
 /// The newest stored model of every league, by league id.
 pub async fn load_current_models(
     store: &Store,
-) -> Result<HashMap<i64, (ModelVersion, LeagueModel)>, EngineError> {
+) -> Result<HashMap<i64, (ModelVersion, StoredModel)>, EngineError> {
     let mut out = HashMap::new();
     for v in store.current_model_versions().await? {
-        let model: LeagueModel =
+        let model: StoredModel =
             serde_json::from_str(&v.params).map_err(|e| EngineError::BadModel {
                 id: v.id,
                 message: e.to_string(),

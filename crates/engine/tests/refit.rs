@@ -55,7 +55,7 @@ async fn refit_stores_a_loadable_model(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let f = model.predict(a.id as u32, b.id as u32);
+    let f = model.model.predict(a.id as u32, b.id as u32);
     let p = f.probabilities;
     assert!((p.home + p.draw + p.away - 1.0).abs() < 1e-9);
     assert!(p.home > p.away, "{p:?}");

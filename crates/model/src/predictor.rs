@@ -139,6 +139,24 @@ fn calibrate(matrix: &ScoreMatrix, target: &Probabilities) -> ScoreMatrix {
     ScoreMatrix { p }
 }
 
+/// Markets for expected goals (λ, μ) and correction ρ, rescaled to the given home/draw/away.
+pub fn calibrated_markets(
+    lambda: f64,
+    mu: f64,
+    rho: f64,
+    target: &Probabilities,
+) -> (Markets, ScoreMatrix) {
+    let matrix = calibrate(&ScoreMatrix::dixon_coles(lambda, mu, rho), target);
+    (matrix.markets(), matrix)
+}
+
+impl Forecast {
+    /// "Confidence" is the probability of the predicted (most likely) outcome.
+    pub fn confidence(&self) -> f64 {
+        self.probabilities.get(self.probabilities.most_likely())
+    }
+}
+
 impl LeagueModel {
     /// Member forecasts for one fixture.
     pub fn members(&self, home: TeamId, away: TeamId) -> (Members, ScoreMatrix) {
@@ -160,13 +178,27 @@ impl LeagueModel {
     }
 
     pub fn predict(&self, home: TeamId, away: TeamId) -> Forecast {
+        self.predict_with_matrix(home, away).0
+    }
+
+    /// The forecast and its (calibrated) score matrix.
+    pub fn predict_with_matrix(&self, home: TeamId, away: TeamId) -> (Forecast, ScoreMatrix) {
         let (members, matrix) = self.members(home, away);
         let probabilities = members.pick(self.kind, &self.weights);
-        let markets = calibrate(&matrix, &probabilities).markets();
-        Forecast {
+        let matrix = calibrate(&matrix, &probabilities);
+        let forecast = Forecast {
             probabilities,
-            markets,
+            markets: matrix.markets(),
             members,
+        };
+        (forecast, matrix)
+    }
+
+    /// ρ of the goal model whose score matrix this model shows.
+    pub fn rho(&self) -> f64 {
+        match self.kind {
+            ModelKind::DixonColes => self.dc.rho,
+            _ => self.dc_shots.rho,
         }
     }
 }

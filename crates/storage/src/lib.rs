@@ -24,6 +24,7 @@ pub use leagues::{League, Team};
 pub use matches::StoredMatch;
 pub use model_versions::{ModelVersion, NewModelVersion};
 pub use predictions::{HistoryFilter, HistoryPage, NewPrediction, Owner, PredictionRow};
+pub use sqlx::Error as SqlxError;
 pub use store::{Pool, Store};
 
 #[cfg(feature = "testing")]

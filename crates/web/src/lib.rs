@@ -1,25 +1,23 @@
-//! The HTTP server.
+//! The Football Predictor HTTP server: server-rendered pages and a JSON API.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use fp_storage::Store;
-use serde_json::json;
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod health;
+mod openapi;
+mod pages;
+mod security;
+mod session;
+mod state;
+mod svg;
+mod views;
+mod writer;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-}
+pub use state::{AppConfig, AppState};
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(home))
-        .route("/health", get(health))
-        .route("/livez", get(|| async { "ok" }))
-        .with_state(state)
-}
+use axum::Router;
+use axum::routing::{get, post};
 
 /// What to tell someone whose database holds no matches yet.
 pub const NO_DATA_HINT: &str = "The database holds no matches yet. Get data with \
@@ -27,46 +25,55 @@ pub const NO_DATA_HINT: &str = "The database holds no matches yet. Get data with
 ../shared/data/football-data) or `football-predictor sync` (downloads the configured \
 league-seasons from football-data.co.uk), or start the server with `serve --import PATH`.";
 
-async fn home(State(state): State<AppState>) -> Response {
-    match state.store.leagues().await {
-        Ok(leagues) if leagues.is_empty() => {
-            Html(format!("<h1>Football Predictor</h1><p>{NO_DATA_HINT}</p>")).into_response()
-        }
-        Ok(leagues) => {
-            let items: String = leagues
-                .iter()
-                .map(|l| {
-                    format!(
-                        "<li>{} ({}): {} matches</li>",
-                        escape(&l.name),
-                        escape(&l.code),
-                        l.matches
-                    )
-                })
-                .collect();
-            Html(format!("<h1>Football Predictor</h1><ul>{items}</ul>")).into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "listing leagues failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
-        }
-    }
-}
+/// Requests larger than this are refused (413).
+pub const BODY_LIMIT: usize = 64 * 1024;
 
-async fn health(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => Json(json!({"status": "ok", "database": "ok", "cache": "ok"})).into_response(),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unhealthy", "database": e.to_string(), "cache": "ok"})),
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let with_session = Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/predict",
+            get(pages::predict_form).post(pages::predict_submit),
         )
-            .into_response(),
-    }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+        .route("/predictions/{id}", get(pages::prediction))
+        .route("/history", get(pages::history))
+        .route("/history.csv", get(pages::history_csv))
+        .route("/history/delete", post(pages::history_delete))
+        .route("/teams/{id}", get(pages::team))
+        .route("/h2h", get(pages::h2h))
+        .route("/leagues/{code}", get(pages::league))
+        .route("/about", get(pages::about))
+        .route("/register", get(auth::register_form).post(auth::register))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/account",
+            get(auth::account_form).post(auth::change_password),
+        )
+        .route("/api/predict", post(api::predict))
+        .route(
+            "/api/history",
+            get(api::history).delete(api::delete_history),
+        )
+        .route("/api/predictions/{id}", get(api::prediction))
+        .route("/api/leagues", get(api::leagues))
+        .route("/api/leagues/{code}/teams", get(api::teams))
+        .route("/api/teams/{id}", get(api::team))
+        .route("/api/h2h", get(api::h2h))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ));
+    let app = Router::new()
+        .merge(with_session)
+        .route("/health", get(health::health))
+        .route("/livez", get(health::livez))
+        .route("/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::viewer))
+        .route("/static/{file}", get(assets::serve))
+        .fallback(error::not_found)
+        .with_state(state);
+    security::apply(app)
 }

@@ -1,0 +1,247 @@
+//! Everything the server needs to answer a prediction without touching the database:
+//! leagues, teams, results and the current model of every league, loaded once and swapped
+//! whole when the data or the models change.
+
+use crate::EngineError;
+use crate::refit::{StoredModel, game_of, load_current_models};
+use chrono::NaiveDate;
+use fp_model::elo::EloRatings;
+use fp_model::facts::{self, FormEntry, HeadToHead, TeamRecord};
+use fp_model::markets::{Markets, ScoreMatrix};
+use fp_model::predictor::Forecast;
+use fp_model::{Game, TeamId};
+use fp_storage::{League, ModelVersion, Store, Team};
+use std::collections::HashMap;
+
+/// One league's data in memory.
+pub struct LeagueEntry {
+    pub league: League,
+    pub teams: Vec<Team>,
+    by_name: HashMap<String, usize>,
+    by_id: HashMap<i64, usize>,
+    /// All results, oldest first.
+    pub games: Vec<Game>,
+    pub model: Option<(ModelVersion, StoredModel)>,
+    /// Elo rating after each match, per team: (date, rating).
+    pub rating_history: HashMap<i64, Vec<(NaiveDate, f64)>>,
+}
+
+/// A prediction for two teams of a league, with the facts shown next to it.
+pub struct FixturePrediction<'a> {
+    pub league: &'a LeagueEntry,
+    pub home: &'a Team,
+    pub away: &'a Team,
+    pub forecast: Forecast,
+    pub matrix: ScoreMatrix,
+    pub version: &'a ModelVersion,
+}
+
+/// Why a prediction request cannot be answered.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LookupError {
+    #[error("unknown league \"{0}\"")]
+    UnknownLeague(String),
+    #[error("unknown team \"{team}\" in league {league}")]
+    UnknownTeam { league: String, team: String },
+    #[error("home and away team must differ")]
+    SameTeam,
+    #[error("league {0} has no fitted model yet (run `football-predictor refit`)")]
+    NoModel(String),
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    pub leagues: Vec<LeagueEntry>,
+    by_code: HashMap<String, usize>,
+    league_by_id: HashMap<i64, usize>,
+    pub total_matches: i64,
+    pub total_teams: i64,
+}
+
+impl Catalog {
+    pub async fn load(store: &Store) -> Result<Catalog, EngineError> {
+        let mut models = load_current_models(store).await?;
+        let mut catalog = Catalog::default();
+        for league in store.leagues().await? {
+            let teams = store.teams(league.id).await?;
+            let matches = store.league_matches(league.id).await?;
+            let games: Vec<Game> = matches.iter().map(game_of).collect();
+            let by_name = teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.clone(), i))
+                .collect();
+            let by_id = teams.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+            let model = models.remove(&league.id);
+            let config = model
+                .as_ref()
+                .map(|(_, m)| m.model.elo.config)
+                .unwrap_or_default();
+            let mut elo = EloRatings::new(config);
+            let mut rating_history: HashMap<i64, Vec<(NaiveDate, f64)>> = HashMap::new();
+            for g in &games {
+                elo.update(g);
+                for t in [g.home, g.away] {
+                    rating_history
+                        .entry(i64::from(t))
+                        .or_default()
+                        .push((g.date, elo.rating(t, g.date)));
+                }
+            }
+            catalog.total_matches += league.matches;
+            catalog.total_teams += league.teams;
+            catalog
+                .by_code
+                .insert(league.code.clone(), catalog.leagues.len());
+            catalog
+                .league_by_id
+                .insert(league.id, catalog.leagues.len());
+            catalog.leagues.push(LeagueEntry {
+                league,
+                teams,
+                by_name,
+                by_id,
+                games,
+                model,
+                rating_history,
+            });
+        }
+        Ok(catalog)
+    }
+
+    pub fn league(&self, code: &str) -> Option<&LeagueEntry> {
+        self.by_code.get(code).map(|&i| &self.leagues[i])
+    }
+
+    pub fn league_by_id(&self, id: i64) -> Option<&LeagueEntry> {
+        self.league_by_id.get(&id).map(|&i| &self.leagues[i])
+    }
+
+    /// Leagues that have a model and can be predicted.
+    pub fn has_models(&self) -> bool {
+        self.leagues.iter().any(|l| l.model.is_some())
+    }
+
+    pub fn predict(
+        &self,
+        league: &str,
+        home: &str,
+        away: &str,
+    ) -> Result<FixturePrediction<'_>, LookupError> {
+        let entry = self
+            .league(league)
+            .ok_or_else(|| LookupError::UnknownLeague(league.to_string()))?;
+        let find = |name: &str| {
+            entry.team(name).ok_or_else(|| LookupError::UnknownTeam {
+                league: league.to_string(),
+                team: name.to_string(),
+            })
+        };
+        let (h, a) = (find(home)?, find(away)?);
+        entry.predict_teams(h, a)
+    }
+}
+
+impl LeagueEntry {
+    pub fn team(&self, name: &str) -> Option<&Team> {
+        self.by_name.get(name).map(|&i| &self.teams[i])
+    }
+
+    pub fn team_by_id(&self, id: i64) -> Option<&Team> {
+        self.by_id.get(&id).map(|&i| &self.teams[i])
+    }
+
+    pub fn predict_teams<'a>(
+        &'a self,
+        home: &'a Team,
+        away: &'a Team,
+    ) -> Result<FixturePrediction<'a>, LookupError> {
+        if home.id == away.id {
+            return Err(LookupError::SameTeam);
+        }
+        let (version, model) = self
+            .model
+            .as_ref()
+            .ok_or_else(|| LookupError::NoModel(self.league.code.clone()))?;
+        let (forecast, matrix) = model
+            .model
+            .predict_with_matrix(home.id as TeamId, away.id as TeamId);
+        Ok(FixturePrediction {
+            league: self,
+            home,
+            away,
+            forecast,
+            matrix,
+            version,
+        })
+    }
+
+    pub fn form(&self, team: i64, n: usize) -> Vec<FormEntry> {
+        facts::form(&self.games, team as TeamId, n)
+    }
+
+    pub fn record(&self, team: i64) -> TeamRecord {
+        facts::record(&self.games, team as TeamId)
+    }
+
+    pub fn head_to_head(&self, a: i64, b: i64, n: usize) -> HeadToHead {
+        facts::head_to_head(&self.games, a as TeamId, b as TeamId, n)
+    }
+
+    pub fn team_name(&self, id: TeamId) -> &str {
+        self.team_by_id(i64::from(id))
+            .map_or("?", |t| t.name.as_str())
+    }
+
+    /// The season of the latest result, e.g. `2025-26`, and its table.
+    pub fn current_table(&self) -> Option<(String, Vec<facts::TableRow>)> {
+        let last = self.games.last()?;
+        let season_start = if chrono::Datelike::month(&last.date) >= 7 {
+            chrono::Datelike::year(&last.date)
+        } else {
+            chrono::Datelike::year(&last.date) - 1
+        };
+        let from = NaiveDate::from_ymd_opt(season_start, 7, 1)?;
+        let games: Vec<Game> = self
+            .games
+            .iter()
+            .filter(|g| g.date >= from)
+            .copied()
+            .collect();
+        Some((
+            format!("{season_start}-{:02}", (season_start + 1) % 100),
+            facts::table(&games),
+        ))
+    }
+
+    /// Teams of the current season ranked by the model: (team, attack, defence, Elo).
+    pub fn ratings(&self) -> Vec<(&Team, f64, f64, f64)> {
+        let Some((_, stored)) = &self.model else {
+            return Vec::new();
+        };
+        let model = &stored.model;
+        let Some((_, table)) = self.current_table() else {
+            return Vec::new();
+        };
+        let mut rows: Vec<_> = table
+            .iter()
+            .filter_map(|r| self.team_by_id(i64::from(r.team)))
+            .map(|t| {
+                let (a, d) = model.dc_shots.team_ratings(t.id as TeamId);
+                (t, a, d, model.elo.rating(t.id as TeamId, model.fitted_for))
+            })
+            .collect();
+        rows.sort_by(|x, y| (y.1 - y.2).total_cmp(&(x.1 - x.2)));
+        rows
+    }
+}
+
+/// Markets for a stored prediction: from its expected goals and probabilities.
+pub fn stored_markets(
+    xg_home: f64,
+    xg_away: f64,
+    rho: f64,
+    p: &fp_model::Probabilities,
+) -> (Markets, ScoreMatrix) {
+    fp_model::predictor::calibrated_markets(xg_home.max(0.01), xg_away.max(0.01), rho, p)
+}

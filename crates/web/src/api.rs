@@ -1,0 +1,346 @@
+//! The JSON API. Every error answers with `{"error": "…"}`.
+
+use crate::error::AppError;
+use crate::pages::{PER_PAGE, new_prediction};
+use crate::session::Session;
+use crate::state::AppState;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::{Extension, Json};
+use fp_engine::{Catalog, LeagueEntry};
+use fp_storage::{HistoryFilter, PredictionRow};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult = Result<Json<Value>, AppError>;
+
+fn reject(status: axum::http::StatusCode, message: String) -> AppError {
+    AppError::new(status, message).json()
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    body.map(|Json(v)| v).map_err(|e| {
+        let status = match e {
+            JsonRejection::JsonDataError(_) => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            JsonRejection::MissingJsonContentType(_) => {
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            _ => axum::http::StatusCode::BAD_REQUEST,
+        };
+        reject(status, e.body_text())
+    })
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    q.map(|Query(v)| v)
+        .map_err(|e| reject(axum::http::StatusCode::BAD_REQUEST, e.body_text()))
+}
+
+fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
+    p.map(|Path(v)| v)
+        .map_err(|e| reject(axum::http::StatusCode::BAD_REQUEST, e.body_text()))
+}
+
+#[derive(Deserialize)]
+pub struct PredictRequest {
+    league: String,
+    home_team: String,
+    away_team: String,
+}
+
+fn form_json(entry: &LeagueEntry, team: i64) -> Vec<Value> {
+    entry
+        .form(team, 5)
+        .iter()
+        .map(|f| {
+            json!({
+                "date": f.date, "opponent": entry.team_name(f.opponent), "home": f.at_home,
+                "goals_for": f.goals_for, "goals_against": f.goals_against, "result": f.result.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn h2h_json(entry: &LeagueEntry, a: i64, b: i64, n: usize) -> Value {
+    let h = entry.head_to_head(a, b, n);
+    json!({
+        "meetings": h.meetings.iter().map(|g| json!({
+            "date": g.date, "home_team": entry.team_name(g.home), "away_team": entry.team_name(g.away),
+            "home_goals": g.home_goals, "away_goals": g.away_goals,
+        })).collect::<Vec<_>>(),
+        "summary": {"wins": h.a_wins, "draws": h.draws, "losses": h.b_wins, "goals_for": h.a_goals, "goals_against": h.b_goals},
+    })
+}
+
+/// A stored prediction as JSON, with markets and the current facts.
+pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow) -> Value {
+    let probs = fp_model::Probabilities {
+        home: row.p_home,
+        draw: row.p_draw,
+        away: row.p_away,
+    };
+    let rho = entry.model.as_ref().map_or(0.0, |(_, m)| m.model.rho());
+    let (m, _) = fp_engine::stored_markets(row.xg_home, row.xg_away, rho, &probs);
+    let version = entry
+        .model
+        .as_ref()
+        .filter(|(v, _)| Some(v.id) == row.model_version_id)
+        .map(|(v, _)| v);
+    json!({
+        "id": row.id,
+        "url": format!("/predictions/{}", row.id),
+        "created_at": row.created_at,
+        "league": row.league_code,
+        "home_team": row.home_team,
+        "away_team": row.away_team,
+        "probabilities": {"home": row.p_home, "draw": row.p_draw, "away": row.p_away},
+        "outcome": row.outcome,
+        "confidence": row.confidence,
+        "expected_goals": {"home": row.xg_home, "away": row.xg_away},
+        "most_likely_score": {"home": row.predicted_home_goals, "away": row.predicted_away_goals},
+        "top_scores": m.top_scores,
+        "double_chance": m.double_chance,
+        "over_under": m.over_under,
+        "both_teams_to_score": m.both_teams_to_score,
+        "form": {"home": form_json(entry, row.home_team_id), "away": form_json(entry, row.away_team_id)},
+        "head_to_head": h2h_json(entry, row.home_team_id, row.away_team_id, 6),
+        "model": {
+            "version": row.model_version_id,
+            "data_to": version.map(|v| v.data_to),
+            "fitted_at": version.map(|v| v.fitted_at),
+        },
+    })
+}
+
+pub async fn predict(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<PredictRequest>, JsonRejection>,
+) -> ApiResult {
+    let req = json_body(body)?;
+    let catalog = state.catalog();
+    let p = catalog
+        .predict(&req.league, &req.home_team, &req.away_team)
+        .map_err(|e| AppError::from(e).json())?;
+    let row = new_prediction(&session, &p);
+    let id = state
+        .writer()
+        .save(row.clone())
+        .await
+        .map_err(|e| AppError::from(e).json())?;
+    let stored = PredictionRow {
+        id,
+        created_at: row.created_at,
+        league_id: row.league_id,
+        league_code: p.league.league.code.clone(),
+        home_team_id: row.home_team_id,
+        away_team_id: row.away_team_id,
+        home_team: p.home.name.clone(),
+        away_team: p.away.name.clone(),
+        p_home: row.p_home,
+        p_draw: row.p_draw,
+        p_away: row.p_away,
+        predicted_home_goals: row.predicted_home_goals,
+        predicted_away_goals: row.predicted_away_goals,
+        xg_home: row.xg_home,
+        xg_away: row.xg_away,
+        outcome: row.outcome,
+        confidence: row.confidence,
+        model_version_id: row.model_version_id,
+        is_archived: false,
+        actual_home_goals: None,
+        actual_away_goals: None,
+        actual_result: None,
+    };
+    Ok(Json(prediction_json(p.league, &stored)))
+}
+
+pub async fn prediction(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    id: Result<Path<i64>, PathRejection>,
+) -> ApiResult {
+    let id = path(id)?;
+    let row = state
+        .store()
+        .prediction(id, &session.owner())
+        .await
+        .map_err(|e| AppError::from(e).json())?
+        .ok_or_else(|| AppError::not_found("no such prediction in your history").json())?;
+    let catalog = state.catalog();
+    let entry = catalog
+        .league_by_id(row.league_id)
+        .ok_or_else(|| AppError::not_found("league no longer in the data").json())?;
+    Ok(Json(prediction_json(entry, &row)))
+}
+
+#[derive(Deserialize)]
+pub struct HistoryParams {
+    page: Option<i64>,
+    league: Option<String>,
+    outcome: Option<String>,
+}
+
+fn filter(
+    catalog: &Catalog,
+    league: Option<&str>,
+    outcome: Option<&str>,
+) -> Result<HistoryFilter, AppError> {
+    let league_id = match league.filter(|l| !l.is_empty()) {
+        Some(code) => Some(
+            catalog
+                .league(code)
+                .map(|e| e.league.id)
+                .ok_or_else(|| AppError::not_found(format!("unknown league \"{code}\"")).json())?,
+        ),
+        None => None,
+    };
+    let outcome = match outcome.filter(|o| !o.is_empty()) {
+        Some(o) if ["H", "D", "A"].contains(&o) => Some(o.to_string()),
+        Some(o) => {
+            return Err(
+                AppError::unprocessable(format!("outcome \"{o}\" must be H, D or A")).json(),
+            );
+        }
+        None => None,
+    };
+    Ok(HistoryFilter { league_id, outcome })
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    params: Result<Query<HistoryParams>, QueryRejection>,
+) -> ApiResult {
+    let p = query(params)?;
+    let page = p.page.unwrap_or(1);
+    if page < 1 {
+        return Err(AppError::bad_request("page must be 1 or more").json());
+    }
+    let f = filter(&state.catalog(), p.league.as_deref(), p.outcome.as_deref())?;
+    let h = state
+        .store()
+        .history(&session.owner(), &f, page, PER_PAGE)
+        .await
+        .map_err(|e| AppError::from(e).json())?;
+    Ok(Json(json!({
+        "total": h.total,
+        "page": h.page,
+        "per_page": h.per_page,
+        "pages": ((h.total + PER_PAGE - 1) / PER_PAGE).max(1),
+        "items": h.items.iter().map(|r| json!({
+            "id": r.id, "url": format!("/predictions/{}", r.id), "created_at": r.created_at,
+            "league": r.league_code, "home_team": r.home_team, "away_team": r.away_team,
+            "probabilities": {"home": r.p_home, "draw": r.p_draw, "away": r.p_away},
+            "expected_goals": {"home": r.xg_home, "away": r.xg_away},
+            "most_likely_score": {"home": r.predicted_home_goals, "away": r.predicted_away_goals},
+            "outcome": r.outcome, "confidence": r.confidence, "model_version": r.model_version_id,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteRequest {
+    #[serde(default)]
+    ids: Vec<i64>,
+    #[serde(default)]
+    all: bool,
+}
+
+pub async fn delete_history(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    body: Result<Json<DeleteRequest>, JsonRejection>,
+) -> ApiResult {
+    let req = json_body(body)?;
+    if !req.all && req.ids.is_empty() {
+        return Err(AppError::unprocessable("give \"ids\": [...] or \"all\": true").json());
+    }
+    let owner = session.owner();
+    let deleted = if req.all {
+        state.store().delete_all_predictions(&owner).await
+    } else {
+        state.store().delete_predictions(&owner, &req.ids).await
+    }
+    .map_err(|e| AppError::from(e).json())?;
+    Ok(Json(json!({ "deleted": deleted })))
+}
+
+pub async fn leagues(State(state): State<AppState>) -> ApiResult {
+    let catalog = state.catalog();
+    Ok(Json(json!(catalog.leagues.iter().map(|e| json!({
+        "code": e.league.code, "name": e.league.name, "matches": e.league.matches, "teams": e.league.teams,
+        "first_date": e.league.first_date, "last_date": e.league.last_date,
+        "model": e.model.as_ref().map(|(v, m)| json!({
+            "version": v.id, "data_to": v.data_to, "fitted_at": v.fitted_at, "evaluation": m.evaluation,
+        })),
+    })).collect::<Vec<_>>())))
+}
+
+pub async fn teams(
+    State(state): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+) -> ApiResult {
+    let code = path(code)?;
+    let catalog = state.catalog();
+    let entry = catalog
+        .league(&code)
+        .ok_or_else(|| AppError::not_found(format!("unknown league \"{code}\"")).json())?;
+    Ok(Json(json!(
+        entry
+            .teams
+            .iter()
+            .map(|t| json!({"id": t.id, "name": t.name}))
+            .collect::<Vec<_>>()
+    )))
+}
+
+pub async fn team(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> ApiResult {
+    let id = path(id)?;
+    let catalog = state.catalog();
+    let (entry, t) = catalog
+        .leagues
+        .iter()
+        .find_map(|e| e.team_by_id(id).map(|t| (e, t)))
+        .ok_or_else(|| AppError::not_found("no such team").json())?;
+    let ratings = entry.model.as_ref().map(|(v, m)| {
+        let (attack, defence) = m.model.dc_shots.team_ratings(id as u32);
+        json!({"attack": attack, "defence": defence, "elo": m.model.elo.rating(id as u32, m.model.fitted_for), "model_version": v.id})
+    });
+    Ok(Json(json!({
+        "id": t.id, "name": t.name, "league": entry.league.code,
+        "record": entry.record(id), "form": form_json(entry, id), "ratings": ratings,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct H2hParams {
+    league: String,
+    home: String,
+    away: String,
+}
+
+pub async fn h2h(
+    State(state): State<AppState>,
+    params: Result<Query<H2hParams>, QueryRejection>,
+) -> ApiResult {
+    let p = query(params)?;
+    let catalog = state.catalog();
+    let entry = catalog
+        .league(&p.league)
+        .ok_or_else(|| AppError::not_found(format!("unknown league \"{}\"", p.league)).json())?;
+    let find = |n: &str| {
+        entry.team(n).ok_or_else(|| {
+            AppError::not_found(format!("unknown team \"{n}\" in {}", p.league)).json()
+        })
+    };
+    let (a, b) = (find(&p.home)?, find(&p.away)?);
+    let mut v = h2h_json(entry, a.id, b.id, 1000);
+    v["home_team"] = json!(a.name);
+    v["away_team"] = json!(b.name);
+    Ok(Json(v))
+}

@@ -1,0 +1,37 @@
+//! Layers every response goes through: CSRF protection for state-changing requests (Fetch
+//! Metadata / Origin checks), security headers, a body size limit, a timeout, and turning a
+//! panic into a plain 500.
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+                   form-action 'self'";
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+pub fn apply(router: Router) -> Router {
+    router
+        .layer(CsrfLayer::new())
+        .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+}

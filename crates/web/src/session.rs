@@ -1,0 +1,155 @@
+//! Visitor sessions: a random id in an HttpOnly, SameSite=Lax cookie; the session itself
+//! (who is logged in) lives in the database, cached in memory. A Redis outage therefore
+//! logs nobody out, and any instance can serve any visitor.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use fp_storage::Owner;
+
+pub const COOKIE_NAME: &str = "fp_session";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+}
+
+impl Session {
+    /// Whose predictions this visitor sees and makes.
+    pub fn owner(&self) -> Owner {
+        match self.user_id {
+            Some(id) => Owner::User(id),
+            None => Owner::Session(self.id.clone()),
+        }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Data {
+    user_id: Option<i64>,
+    username: Option<String>,
+}
+
+/// 128 random bits, hex.
+pub fn new_id() -> Result<String, AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("random source: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE_NAME)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The Set-Cookie header for a session id.
+pub fn set_cookie(state: &AppState, headers: &HeaderMap, id: &str) -> HeaderValue {
+    let https = state.config().secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let max_age = state.config().session_days * 86_400;
+    let value = format!(
+        "{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if https { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Stores a session (new, or changed at login/logout) and caches it.
+pub async fn store_session(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let data = serde_json::to_vec(&Data {
+        user_id: session.user_id,
+        username: session.username.clone(),
+    })
+    .map_err(AppError::internal)?;
+    let expiry = Utc::now() + chrono::Duration::days(state.config().session_days);
+    state
+        .store()
+        .save_session(&session.id, &data, expiry)
+        .await?;
+    state
+        .sessions()
+        .insert(session.id.clone(), session.clone())
+        .await;
+    Ok(())
+}
+
+/// Forgets a session (logout, or the old id at login).
+pub async fn drop_session(state: &AppState, id: &str) -> Result<(), AppError> {
+    state.sessions().invalidate(id).await;
+    state.store().delete_session(id).await?;
+    Ok(())
+}
+
+async fn lookup(state: &AppState, id: &str) -> Result<Option<Session>, AppError> {
+    if let Some(s) = state.sessions().get(id).await {
+        return Ok(Some(s));
+    }
+    let Some(record) = state.store().load_session(id).await? else {
+        return Ok(None);
+    };
+    let data: Data = serde_json::from_slice(&record.data).unwrap_or(Data {
+        user_id: None,
+        username: None,
+    });
+    let s = Session {
+        id: id.to_string(),
+        user_id: data.user_id,
+        username: data.username,
+    };
+    state.sessions().insert(id.to_string(), s.clone()).await;
+    Ok(Some(s))
+}
+
+/// Attaches the visitor's [`Session`] to the request, creating one on the first visit.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let existing = match cookie_value(req.headers()) {
+        Some(id) => match lookup(&state, &id).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    let (session, fresh) = match existing {
+        Some(s) => (s, false),
+        None => {
+            let id = match new_id() {
+                Ok(id) => id,
+                Err(e) => return e.into_response(),
+            };
+            let s = Session {
+                id,
+                user_id: None,
+                username: None,
+            };
+            if let Err(e) = store_session(&state, &s).await {
+                return e.into_response();
+            }
+            (s, true)
+        }
+    };
+    let cookie = fresh.then(|| set_cookie(&state, req.headers(), &session.id));
+    req.extensions_mut().insert(session);
+    let mut response = next.run(req).await;
+    if let Some(c) = cookie
+        && !response.headers().contains_key(SET_COOKIE)
+    {
+        response.headers_mut().append(SET_COOKIE, c);
+    }
+    response
+}

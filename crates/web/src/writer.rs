@@ -1,0 +1,62 @@
+//! Group commit for predictions: requests hand their rows to one writer task, which saves
+//! whatever has queued up in a single transaction and answers each request once its row is
+//! committed. A saved prediction is therefore in the visitor's history when the response
+//! leaves, while the database sees few, larger transactions under load.
+
+use fp_storage::{NewPrediction, StorageError, Store};
+use tokio::sync::{mpsc, oneshot};
+
+const MAX_BATCH: usize = 512;
+
+type Reply = oneshot::Sender<Result<i64, String>>;
+
+#[derive(Clone)]
+pub struct PredictionWriter {
+    tx: mpsc::Sender<(NewPrediction, Reply)>,
+}
+
+impl PredictionWriter {
+    pub fn start(store: Store) -> Self {
+        let (tx, mut rx) = mpsc::channel::<(NewPrediction, Reply)>(8192);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(MAX_BATCH);
+            while let Some(first) = rx.recv().await {
+                batch.push(first);
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(item) => batch.push(item),
+                        Err(_) => break,
+                    }
+                }
+                let rows: Vec<NewPrediction> = batch.iter().map(|(r, _)| r.clone()).collect();
+                match store.insert_predictions(&rows).await {
+                    Ok(ids) => {
+                        for ((_, reply), id) in batch.drain(..).zip(ids) {
+                            let _ = reply.send(Ok(id));
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, rows = rows.len(), "saving predictions failed");
+                        for (_, reply) in batch.drain(..) {
+                            let _ = reply.send(Err(e.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        PredictionWriter { tx }
+    }
+
+    /// Saves one prediction; returns its id once committed.
+    pub async fn save(&self, row: NewPrediction) -> Result<i64, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send((row, reply))
+            .await
+            .map_err(|_| StorageError::Invalid("the prediction writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StorageError::Invalid("the prediction writer has stopped".into()))?
+            .map_err(StorageError::Invalid)
+    }
+}
