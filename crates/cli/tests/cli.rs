@@ -211,7 +211,7 @@ fn serve_with_import_loads_data_before_serving() {
         &sqlite_url(dir.path()),
     );
     let page = get(&server.base, "/");
-    assert!(page.contains("Spain La Liga (SP1): 1 matches"), "{page}");
+    assert!(page.contains("Spain La Liga</a> (SP1)"), "{page}");
     let health = get(&server.base, "/health");
     assert!(health.contains("\"database\":\"ok\""), "{health}");
 }
