@@ -1,0 +1,221 @@
+//! A real server on a free loopback port, over a fresh database with a small league.
+
+#![allow(dead_code)]
+
+use fp_storage::Backend;
+use fp_storage::testing::TestDb;
+use std::sync::mpsc;
+
+pub struct TestServer {
+    pub base: String,
+    pub runtime: tokio::runtime::Runtime,
+    pub db: Option<TestDb>,
+}
+
+/// Two seasons of a six-team league "E0" (teams A..F) plus one season of "D1" (X, Y, Z).
+pub fn csv() -> String {
+    let teams = ["Arsenal", "Chelsea", "Everton", "Fulham", "Leeds", "Spurs"];
+    let mut rows = vec!["Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST,PSCH,PSCD,PSCA".to_string()];
+    let mut day = chrono::NaiveDate::from_ymd_opt(2023, 8, 5).unwrap();
+    for round in 0..4 {
+        for (i, h) in teams.iter().enumerate() {
+            for (j, a) in teams.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let hg = (round + 2 * i + j) % 4;
+                let ag = (round + i + 3 * j) % 3;
+                rows.push(format!(
+                    "E0,{},{h},{a},{hg},{ag},{},{},2.1,3.4,3.6",
+                    day.format("%d/%m/%Y"),
+                    hg + 2,
+                    ag + 1
+                ));
+                day += chrono::Duration::days(3);
+            }
+        }
+    }
+    for (h, a, hg, ag) in [
+        ("X", "Y", 1, 0),
+        ("Y", "Z", 2, 2),
+        ("Z", "X", 0, 3),
+        ("Y", "X", 1, 1),
+    ] {
+        rows.push(format!(
+            "D1,{},{h},{a},{hg},{ag},3,3,2.0,3.3,3.8",
+            day.format("%d/%m/%Y")
+        ));
+        day += chrono::Duration::days(7);
+    }
+    rows.join("\n")
+}
+
+impl TestServer {
+    pub fn start(backend: Backend) -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let db = runtime.block_on(async {
+            let db = TestDb::new(backend).await;
+            let records = fp_csv::parse(csv().as_bytes(), "test.csv").unwrap();
+            db.store.import_matches(&records).await.unwrap();
+            fp_engine::refit_all(&db.store, |_| {}).await.unwrap();
+            let state = fp_web::AppState::new(db.store.clone(), fp_web::AppConfig::default())
+                .await
+                .unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            tokio::spawn(async move {
+                axum::serve(listener, fp_web::router(state)).await.unwrap();
+            });
+            db
+        });
+        let addr = rx.recv().unwrap();
+        TestServer {
+            base: format!("http://{addr}"),
+            runtime,
+            db: Some(db),
+        }
+    }
+
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            base: self.base.clone(),
+            cookie: None,
+            agent: agent(),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take() {
+            self.runtime.block_on(db.cleanup());
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// A client with its own session cookie, like one browser.
+pub struct Visitor {
+    pub base: String,
+    pub cookie: Option<String>,
+    agent: ureq::Agent,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Visitor {
+    fn remember(&mut self, headers: &[(String, String)]) {
+        for (k, v) in headers {
+            if k.eq_ignore_ascii_case("set-cookie")
+                && let Some(rest) = v.strip_prefix("fp_session=")
+            {
+                let value = rest.split(';').next().unwrap_or("").to_string();
+                self.cookie = (!value.is_empty()).then_some(value);
+            }
+        }
+    }
+
+    fn finish(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut r = r.unwrap();
+        let headers: Vec<(String, String)> = r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        self.remember(&headers);
+        let body = r.body_mut().read_to_string().unwrap_or_default();
+        Reply {
+            status: r.status().as_u16(),
+            headers,
+            body,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookie
+            .as_ref()
+            .map(|c| format!("fp_session={c}"))
+            .unwrap_or_default()
+    }
+
+    pub fn get(&mut self, path: &str) -> Reply {
+        let r = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header())
+            .call();
+        self.finish(r)
+    }
+
+    pub fn send_json(&mut self, method: &str, path: &str, body: &str) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let req = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("Cookie", self.cookie_header())
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .unwrap();
+        let r = self.agent.run(req);
+        self.finish(r)
+    }
+
+    pub fn post_form(&mut self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header())
+            .send_form(pairs.iter().copied());
+        self.finish(r)
+    }
+
+    pub fn post_raw(&mut self, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut b = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}{path}", self.base));
+        b = b.header("Cookie", self.cookie_header());
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let r = self.agent.run(b.body(body.to_string()).unwrap());
+        self.finish(r)
+    }
+
+    pub fn predict(&mut self, league: &str, home: &str, away: &str) -> Reply {
+        self.send_json(
+            "POST",
+            "/api/predict",
+            &serde_json::json!({"league": league, "home_team": home, "away_team": away})
+                .to_string(),
+        )
+    }
+}

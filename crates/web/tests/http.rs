@@ -1,0 +1,485 @@
+//! The real server over HTTP: every page and endpoint, the error cases, and that visitors
+//! never see or touch each other's predictions.
+
+mod common;
+
+use common::TestServer;
+use fp_storage::Backend;
+
+fn server() -> TestServer {
+    TestServer::start(Backend::Sqlite)
+}
+
+#[test]
+fn predict_api_answers_and_saves_to_the_callers_history() {
+    let s = server();
+    let mut v = s.visitor();
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    let p = &j["probabilities"];
+    let sum =
+        p["home"].as_f64().unwrap() + p["draw"].as_f64().unwrap() + p["away"].as_f64().unwrap();
+    assert!((sum - 1.0).abs() < 1e-9);
+    assert!(j["expected_goals"]["home"].as_f64().unwrap() > 0.0);
+    assert!(j["most_likely_score"]["home"].is_i64());
+    assert_eq!(j["top_scores"].as_array().unwrap().len(), 5);
+    assert_eq!(j["over_under"].as_array().unwrap().len(), 5);
+    assert!(j["both_teams_to_score"]["yes"].is_f64());
+    assert!(j["model"]["version"].is_i64());
+    assert!(j["form"]["home"].as_array().unwrap().len() <= 5);
+    let conf = j["confidence"].as_f64().unwrap();
+    assert!(
+        (conf
+            - p[match j["outcome"].as_str().unwrap() {
+                "H" => "home",
+                "D" => "draw",
+                _ => "away",
+            }]
+            .as_f64()
+            .unwrap())
+        .abs()
+            < 1e-12
+    );
+    assert!(v.cookie.is_some(), "a session cookie was set");
+
+    let h = v.get("/api/history").json();
+    assert_eq!(h["total"], 1);
+    assert_eq!(h["per_page"], 50);
+    assert_eq!(h["items"][0]["id"], j["id"]);
+    let page = v.get(j["url"].as_str().unwrap());
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Arsenal v Chelsea"));
+    assert!(page.body.contains("<svg class=\"heatmap\""));
+}
+
+#[test]
+fn predict_api_errors_are_json_with_the_right_status() {
+    let s = server();
+    let mut v = s.visitor();
+    let cases = [
+        (v.predict("E0", "Arsenal", "Arsenal"), 422),
+        (v.predict("XX", "Arsenal", "Chelsea"), 404),
+        (v.predict("E0", "Arsenal", "Real Madrid"), 422),
+        (v.predict("D1", "Arsenal", "X"), 422),
+        (
+            v.send_json("POST", "/api/predict", "{\"league\": \"E0\","),
+            400,
+        ),
+        (
+            v.send_json("POST", "/api/predict", "{\"league\": \"E0\"}"),
+            422,
+        ),
+        (v.post_raw("/api/predict", &[], "league=E0"), 415),
+        (v.get("/api/predictions/abc"), 400),
+        (v.get("/api/history?page=0"), 400),
+        (v.get("/api/history?outcome=Q"), 422),
+        (v.get("/api/teams/999999"), 404),
+        (v.get("/api/leagues/XX/teams"), 404),
+        (v.get("/api/h2h?league=E0&home=Arsenal&away=Nobody"), 404),
+        (v.get("/api/nothing-here"), 404),
+        (v.send_json("DELETE", "/api/history", "{}"), 422),
+    ];
+    for (i, (reply, status)) in cases.into_iter().enumerate() {
+        assert_eq!(reply.status, status, "case {i}: {}", reply.body);
+        assert!(
+            reply.json()["error"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "case {i}"
+        );
+        assert!(
+            !reply.body.to_lowercase().contains("select "),
+            "no SQL in errors"
+        );
+    }
+    let big = format!("{{\"league\": \"{}\"}}", "x".repeat(100_000));
+    assert_eq!(v.send_json("POST", "/api/predict", &big).status, 413);
+    // Nothing was saved by the failed requests.
+    assert_eq!(v.get("/api/history").json()["total"], 0);
+}
+
+#[test]
+fn visitors_never_see_or_delete_each_others_predictions() {
+    let s = server();
+    let mut alice = s.visitor();
+    let mut bob = s.visitor();
+    let a1 = alice.predict("E0", "Arsenal", "Chelsea").json()["id"]
+        .as_i64()
+        .unwrap();
+    let a2 = alice.predict("E0", "Everton", "Fulham").json()["id"]
+        .as_i64()
+        .unwrap();
+    let b1 = bob.predict("E0", "Leeds", "Spurs").json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_ne!(alice.cookie, bob.cookie);
+
+    // Bob cannot open Alice's prediction, by API or by result URL.
+    assert_eq!(bob.get(&format!("/api/predictions/{a1}")).status, 404);
+    assert_eq!(bob.get(&format!("/predictions/{a1}")).status, 404);
+    // Bob's history holds only his.
+    let h = bob.get("/api/history").json();
+    assert_eq!(h["total"], 1);
+    assert_eq!(h["items"][0]["id"], b1);
+    // Bob deleting Alice's ids deletes nothing; his "delete all" leaves hers.
+    let r = bob.send_json(
+        "DELETE",
+        "/api/history",
+        &format!("{{\"ids\": [{a1}, {a2}]}}"),
+    );
+    assert_eq!(r.json()["deleted"], 0);
+    let r = bob.post_form(
+        "/history/delete",
+        &[("ids", &a1.to_string()), ("confirm", "yes")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        bob.send_json("DELETE", "/api/history", "{\"all\": true}")
+            .json()["deleted"],
+        1
+    );
+    assert_eq!(alice.get("/api/history").json()["total"], 2);
+    // Alice deletes one of hers.
+    assert_eq!(
+        alice
+            .send_json("DELETE", "/api/history", &format!("{{\"ids\": [{a1}]}}"))
+            .json()["deleted"],
+        1
+    );
+    let h = alice.get("/api/history").json();
+    assert_eq!(h["total"], 1);
+    assert_eq!(h["items"][0]["id"], a2);
+}
+
+#[test]
+fn every_page_renders_real_data() {
+    let s = server();
+    let mut v = s.visitor();
+    v.predict("E0", "Arsenal", "Chelsea");
+    let teams = v.get("/api/leagues/E0/teams").json();
+    let arsenal = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Arsenal")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let pages = [
+        ("/", "Your recent predictions"),
+        ("/predict", "Choose a league"),
+        (
+            "/predict?league=E0",
+            "<option value=\"Spurs\">Spurs</option>",
+        ),
+        ("/history", "Page 1 of 1"),
+        ("/about", "football-data.co.uk"),
+        ("/leagues/E0", "Ranked by the model"),
+        (&format!("/teams/{arsenal}"), "Elo rating after each match"),
+        (
+            "/h2h?league=E0&home=Arsenal&away=Chelsea",
+            "meetings: Arsenal won",
+        ),
+        ("/login", "Log in"),
+        ("/register", "Register"),
+        ("/api/docs", "/api/openapi.json"),
+    ];
+    for (path, needle) in pages {
+        let r = v.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains(needle), "{path} lacks {needle}");
+        if !path.starts_with("/api") {
+            assert!(
+                r.body.contains("football-data.co.uk"),
+                "{path}: credit in the footer"
+            );
+        }
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("x-frame-options"), Some("DENY"));
+        assert!(
+            r.header("content-security-policy")
+                .is_some_and(|c| c.contains("script-src 'self'") && !c.contains("unsafe-inline"))
+        );
+    }
+    let home = v.get("/");
+    assert!(home.body.contains("England Premier League"));
+    assert!(home.body.contains("<strong>1</strong> predictions made"));
+    assert_eq!(v.get("/leagues/XX").status, 404);
+    assert_eq!(v.get("/teams/999999").status, 404);
+    assert_eq!(v.get("/no/such/page").status, 404);
+    // Static assets: content-hashed names, cached for a year.
+    let css = home
+        .body
+        .split("href=\"/static/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = v.get(&format!("/static/{css}"));
+    assert_eq!(r.status, 200);
+    assert!(r.header("cache-control").unwrap().contains("immutable"));
+    let spec = v.get("/api/openapi.json").json();
+    for path in [
+        "/api/predict",
+        "/api/history",
+        "/api/leagues",
+        "/api/leagues/{code}/teams",
+        "/api/teams/{id}",
+        "/api/h2h",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+}
+
+#[test]
+fn forms_validate_and_multi_match_saves_each_prediction() {
+    let s = server();
+    let mut v = s.visitor();
+    let r = v.post_form(
+        "/predict",
+        &[("league", "E0"), ("home", "Arsenal"), ("away", "Arsenal")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("The two teams must differ."));
+    let r = v.post_form(
+        "/predict",
+        &[("league", "E0"), ("home", "Arsenal"), ("away", "X")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Both teams must play in E0."));
+    let r = v.post_form(
+        "/predict",
+        &[("league", "E0"), ("home", "Arsenal"), ("away", "Chelsea")],
+    );
+    assert_eq!(r.status, 303);
+    let location = r.header("location").unwrap().to_string();
+    assert!(location.starts_with("/predictions/"));
+    assert!(v.get(&location).body.contains("Most likely score"));
+    let r = v.post_form(
+        "/predict",
+        &[
+            ("league", "E0"),
+            ("home", "Everton"),
+            ("away", "Fulham"),
+            ("home", "Leeds"),
+            ("away", "Spurs"),
+            ("home", ""),
+            ("away", ""),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/history?saved=2"));
+    let h = v.get("/history?saved=2");
+    assert!(h.body.contains("Showing 1–3 of 3"), "{}", h.body);
+    assert!(h.body.contains("2 predictions saved."));
+    let csv = v.get("/history.csv");
+    assert_eq!(csv.body.lines().count(), 4);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    // Filters.
+    assert!(
+        v.get("/history?league=D1")
+            .body
+            .contains("No predictions match these filters")
+    );
+}
+
+#[test]
+fn history_pages_fifty_at_a_time_and_deletes_after_confirmation() {
+    let s = server();
+    let mut v = s.visitor();
+    let mut ids = Vec::new();
+    for i in 0..55 {
+        let (h, a) = if i % 2 == 0 {
+            ("Arsenal", "Chelsea")
+        } else {
+            ("Leeds", "Spurs")
+        };
+        ids.push(v.predict("E0", h, a).json()["id"].as_i64().unwrap());
+    }
+    let page2 = v.get("/api/history?page=2").json();
+    assert_eq!(page2["items"].as_array().unwrap().len(), 5);
+    assert_eq!(page2["pages"], 2);
+    let html = v.get("/history?page=2");
+    assert!(html.body.contains("Showing 51–55 of 55 · Page 2 of 2"));
+    // Deleting asks first.
+    let first = ids[0].to_string();
+    let second = ids[1].to_string();
+    let r = v.post_form("/history/delete", &[("ids", &first), ("ids", &second)]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Delete 2 predictions?"));
+    assert_eq!(v.get("/api/history").json()["total"], 55);
+    let r = v.post_form(
+        "/history/delete",
+        &[("ids", &first), ("ids", &second), ("confirm", "yes")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(v.get("/api/history").json()["total"], 53);
+    let r = v.post_form("/history/delete", &[("all", "1"), ("confirm", "yes")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(v.get("/api/history").json()["total"], 0);
+}
+
+#[test]
+fn accounts_take_over_anonymous_predictions_and_rotate_the_session() {
+    let s = server();
+    let mut v = s.visitor();
+    v.predict("E0", "Arsenal", "Chelsea");
+    v.predict("E0", "Leeds", "Spurs");
+    let anonymous = v.cookie.clone();
+    assert_eq!(
+        v.post_form(
+            "/register",
+            &[("username", "al"), ("password", "longenough")]
+        )
+        .status,
+        422
+    );
+    assert_eq!(
+        v.post_form("/register", &[("username", "alice"), ("password", "short")])
+            .status,
+        422
+    );
+    let r = v.post_form(
+        "/register",
+        &[("username", "alice"), ("password", "correct horse")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_ne!(v.cookie, anonymous, "session id changes at registration");
+    assert!(r.header("set-cookie").unwrap().contains("HttpOnly"));
+    assert!(r.header("set-cookie").unwrap().contains("SameSite=Lax"));
+    assert_eq!(v.get("/api/history").json()["total"], 2);
+    assert!(v.get("/").body.contains("alice"));
+    // Taken names, wrong passwords.
+    let mut other = s.visitor();
+    assert_eq!(
+        other
+            .post_form(
+                "/register",
+                &[("username", "alice"), ("password", "whatever1")]
+            )
+            .status,
+        409
+    );
+    assert_eq!(
+        other
+            .post_form(
+                "/login",
+                &[("username", "alice"), ("password", "wrong pass")]
+            )
+            .status,
+        401
+    );
+    // Another anonymous visitor logs in: their prediction joins the account's.
+    other.predict("E0", "Everton", "Fulham");
+    let before = other.cookie.clone();
+    assert_eq!(
+        other
+            .post_form(
+                "/login",
+                &[("username", "alice"), ("password", "correct horse")]
+            )
+            .status,
+        303
+    );
+    assert_ne!(other.cookie, before);
+    assert_eq!(other.get("/api/history").json()["total"], 3);
+    // Change password, log out, log in with the new one.
+    assert_eq!(
+        other
+            .post_form(
+                "/account",
+                &[("current", "nope nope"), ("password", "new password")]
+            )
+            .status,
+        401
+    );
+    assert_eq!(
+        other
+            .post_form(
+                "/account",
+                &[("current", "correct horse"), ("password", "new password")]
+            )
+            .status,
+        200
+    );
+    assert_eq!(other.post_form("/logout", &[]).status, 303);
+    assert_eq!(other.get("/api/history").json()["total"], 0);
+    assert_eq!(
+        other
+            .post_form(
+                "/login",
+                &[("username", "alice"), ("password", "correct horse")]
+            )
+            .status,
+        401
+    );
+    assert_eq!(
+        other
+            .post_form(
+                "/login",
+                &[("username", "alice"), ("password", "new password")]
+            )
+            .status,
+        303
+    );
+    assert_eq!(other.get("/api/history").json()["total"], 3);
+}
+
+#[test]
+fn cross_site_form_posts_are_refused() {
+    let s = server();
+    let mut v = s.visitor();
+    v.get("/");
+    let r = v.post_raw(
+        "/predict",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Origin", "https://evil.example"),
+        ],
+        "league=E0&home=Arsenal&away=Chelsea",
+    );
+    assert_eq!(r.status, 403);
+    let r = v.post_raw(
+        "/predict",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        "league=E0&home=Arsenal&away=Chelsea",
+    );
+    assert_eq!(r.status, 303);
+}
+
+#[test]
+fn health_reports_the_database() {
+    let s = server();
+    let mut v = s.visitor();
+    let h = v.get("/health").json();
+    assert_eq!(h["status"], "ok");
+    assert_eq!(h["database"], "ok");
+    assert_eq!(h["cache"], "ok");
+    assert_eq!(v.get("/livez").status, 200);
+    assert_eq!(v.get("/readyz").status, 200);
+}
+
+#[test]
+fn the_api_works_on_postgres_too() {
+    let s = TestServer::start(Backend::Postgres);
+    let mut a = s.visitor();
+    let mut b = s.visitor();
+    let id = a.predict("E0", "Arsenal", "Chelsea").json()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(a.get("/api/history").json()["total"], 1);
+    assert_eq!(b.get(&format!("/api/predictions/{id}")).status, 404);
+    assert_eq!(
+        b.send_json("DELETE", "/api/history", &format!("{{\"ids\": [{id}]}}"))
+            .json()["deleted"],
+        0
+    );
+    assert_eq!(a.get("/history").status, 200);
+}
