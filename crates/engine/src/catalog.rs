@@ -24,6 +24,8 @@ pub struct LeagueEntry {
     pub model: Option<(ModelVersion, StoredModel)>,
     /// Elo rating after each match, per team: (date, rating).
     pub rating_history: HashMap<i64, Vec<(NaiveDate, f64)>>,
+    /// Indices into `games` of each team's matches, oldest first.
+    by_team: HashMap<TeamId, Vec<usize>>,
 }
 
 /// A prediction for two teams of a league, with the facts shown next to it.
@@ -88,6 +90,11 @@ impl Catalog {
                         .push((g.date, elo.rating(t, g.date)));
                 }
             }
+            let mut by_team: HashMap<TeamId, Vec<usize>> = HashMap::new();
+            for (i, g) in games.iter().enumerate() {
+                by_team.entry(g.home).or_default().push(i);
+                by_team.entry(g.away).or_default().push(i);
+            }
             catalog.total_matches += league.matches;
             catalog.total_teams += league.teams;
             catalog
@@ -104,6 +111,7 @@ impl Catalog {
                 games,
                 model,
                 rating_history,
+                by_team,
             });
         }
         Ok(catalog)
@@ -176,16 +184,36 @@ impl LeagueEntry {
         })
     }
 
+    /// A team's matches, oldest first (from the per-team index: no scan of the league).
+    fn team_games(&self, team: TeamId) -> impl DoubleEndedIterator<Item = &Game> {
+        self.by_team
+            .get(&team)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &self.games[i])
+    }
+
     pub fn form(&self, team: i64, n: usize) -> Vec<FormEntry> {
-        facts::form(&self.games, team as TeamId, n)
+        let t = team as TeamId;
+        let recent: Vec<Game> = self.team_games(t).rev().take(n).copied().collect();
+        facts::form(&recent, t, n)
     }
 
     pub fn record(&self, team: i64) -> TeamRecord {
-        facts::record(&self.games, team as TeamId)
+        let t = team as TeamId;
+        let games: Vec<Game> = self.team_games(t).copied().collect();
+        facts::record(&games, t)
     }
 
     pub fn head_to_head(&self, a: i64, b: i64, n: usize) -> HeadToHead {
-        facts::head_to_head(&self.games, a as TeamId, b as TeamId, n)
+        let (ta, tb) = (a as TeamId, b as TeamId);
+        let meetings: Vec<Game> = self
+            .team_games(ta)
+            .filter(|g| g.home == tb || g.away == tb)
+            .copied()
+            .collect();
+        facts::head_to_head(&meetings, ta, tb, n)
     }
 
     pub fn team_name(&self, id: TeamId) -> &str {

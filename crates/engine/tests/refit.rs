@@ -6,7 +6,7 @@ use fp_storage::testing::TestDb;
 /// Two seasons of a four-team league in which team A is strongest.
 fn csv() -> String {
     let teams = ["A", "B", "C", "D"];
-    let mut rows = vec!["Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST".to_string()];
+    let mut rows = vec!["Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST,PSCH,PSCD,PSCA".to_string()];
     let mut day = chrono::NaiveDate::from_ymd_opt(2022, 8, 6).unwrap();
     for round in 0..12 {
         for (i, h) in teams.iter().enumerate() {
@@ -17,7 +17,7 @@ fn csv() -> String {
                 let hg = if *h == "A" { 3 } else { (round + i) % 3 };
                 let ag = if *a == "A" { 2 } else { (round + j) % 2 };
                 rows.push(format!(
-                    "E0,{},{h},{a},{hg},{ag},{},{}",
+                    "E0,{},{h},{a},{hg},{ag},{},{},2.0,3.4,4.0",
                     day.format("%d/%m/%Y"),
                     hg + 2,
                     ag + 2
@@ -37,6 +37,8 @@ async fn refit_stores_a_loadable_model(backend: Backend) {
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].n_matches, 144);
     assert!(outcomes[0].backtest_rps.is_some_and(|r| r > 0.0 && r < 0.5));
+    let evaluation = outcomes[0].evaluation.unwrap();
+    assert!(evaluation.matches > 0 && evaluation.closing_odds_rps > 0.0);
 
     let models = fp_engine::load_current_models(&db.store).await.unwrap();
     let league = db.store.league("E0").await.unwrap().unwrap();

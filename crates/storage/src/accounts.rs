@@ -34,7 +34,7 @@ impl Store {
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let sql = "SELECT id, username, password_hash, created_at FROM users WHERE username = $1";
-        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.fresh_read_pool(), |p| sqlx::query_as(sql)
             .bind(username)
             .fetch_optional(p)
             .await?))
@@ -42,7 +42,7 @@ impl Store {
 
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = "SELECT id, username, password_hash, created_at FROM users WHERE id = $1";
-        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.fresh_read_pool(), |p| sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(p)
             .await?))
@@ -61,7 +61,7 @@ impl Store {
 
     pub async fn load_session(&self, id: &str) -> Result<Option<SessionRecord>> {
         let sql = "SELECT id, data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2";
-        Ok(on_pool!(&self.write, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.fresh_read_pool(), |p| sqlx::query_as(sql)
             .bind(id)
             .bind(Utc::now())
             .fetch_optional(p)

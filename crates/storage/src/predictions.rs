@@ -28,9 +28,26 @@ impl Owner {
     }
 }
 
-/// SQL condition selecting the owner's rows; binds `$1` (user id) and `$2` (session id).
-const OWNER: &str =
-    "((p.user_id = $1) OR (p.user_id IS NULL AND $1 IS NULL AND p.session_id = $2))";
+/// SQL condition selecting the owner's rows, binding `$1` (user id, or session id). One
+/// shape per kind of owner, so each query can use its own index.
+fn owner_condition(owner: &Owner) -> &'static str {
+    match owner {
+        Owner::User(_) => "p.user_id = $1",
+        // A prediction moved to an account loses its session id (see
+        // `move_predictions_to_user`), so the session id alone identifies anonymous rows.
+        Owner::Session(_) => "p.session_id = $1",
+    }
+}
+
+/// Binds the owner as `$1`.
+macro_rules! bind_owner {
+    ($q:expr, $owner:expr) => {
+        match $owner {
+            Owner::User(id) => $q.bind(*id),
+            Owner::Session(s) => $q.bind(s.as_str()),
+        }
+    };
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPrediction {
@@ -103,55 +120,76 @@ pub struct HistoryPage {
 }
 
 impl Store {
-    /// Inserts predictions in one transaction; returns their ids in order.
+    /// Inserts predictions in one transaction with multi-row statements; returns their ids in
+    /// order. The ids are allocated first (PostgreSQL: from the identity sequence; SQLite: after
+    /// the largest id, under the single writer connection), so one statement per 500 rows
+    /// does, and every caller still learns its own id.
     pub async fn insert_predictions(&self, rows: &[NewPrediction]) -> Result<Vec<i64>> {
-        let sql = "INSERT INTO predictions (user_id, session_id, created_at, league_id, \
-            home_team_id, away_team_id, p_home, p_draw, p_away, predicted_home_goals, \
-            predicted_away_goals, xg_home, xg_away, outcome, confidence, model_version_id, is_archived) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, FALSE) RETURNING id";
-        let mut ids = Vec::with_capacity(rows.len());
-        on_pool!(&self.write, |pool| {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = rows.len() as i64;
+        let ids = on_pool!(&self.write, |pool| {
             let mut tx = pool.begin().await?;
-            for r in rows {
-                let id: i64 = sqlx::query_scalar(sql)
-                    .bind(r.owner.user_id())
-                    .bind(r.owner.session_id())
-                    .bind(r.created_at)
-                    .bind(r.league_id)
-                    .bind(r.home_team_id)
-                    .bind(r.away_team_id)
-                    .bind(r.p_home)
-                    .bind(r.p_draw)
-                    .bind(r.p_away)
-                    .bind(r.predicted_home_goals)
-                    .bind(r.predicted_away_goals)
-                    .bind(r.xg_home)
-                    .bind(r.xg_away)
-                    .bind(&r.outcome)
-                    .bind(r.confidence)
-                    .bind(r.model_version_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                ids.push(id);
+            let ids: Vec<i64> = match self.backend() {
+                crate::Backend::Postgres => sqlx::query_scalar(
+                    "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)",
+                )
+                .bind(n)
+                .fetch_all(&mut *tx)
+                .await?,
+                crate::Backend::Sqlite => {
+                    let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM predictions")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    (max + 1..=max + n).collect()
+                }
+            };
+            for (chunk, chunk_ids) in rows.chunks(500).zip(ids.chunks(500)) {
+                let mut qb = sqlx::QueryBuilder::<DB>::new(
+                    "INSERT INTO predictions (id, user_id, session_id, created_at, league_id, \
+                     home_team_id, away_team_id, p_home, p_draw, p_away, predicted_home_goals, \
+                     predicted_away_goals, xg_home, xg_away, outcome, confidence, model_version_id, is_archived) ",
+                );
+                qb.push_values(chunk.iter().zip(chunk_ids), |mut b, (r, id)| {
+                    b.push_bind(*id)
+                        .push_bind(r.owner.user_id())
+                        .push_bind(r.owner.session_id().map(str::to_string))
+                        .push_bind(r.created_at)
+                        .push_bind(r.league_id)
+                        .push_bind(r.home_team_id)
+                        .push_bind(r.away_team_id)
+                        .push_bind(r.p_home)
+                        .push_bind(r.p_draw)
+                        .push_bind(r.p_away)
+                        .push_bind(r.predicted_home_goals)
+                        .push_bind(r.predicted_away_goals)
+                        .push_bind(r.xg_home)
+                        .push_bind(r.xg_away)
+                        .push_bind(r.outcome.clone())
+                        .push_bind(r.confidence)
+                        .push_bind(r.model_version_id)
+                        .push_bind(false);
+                });
+                qb.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
+            ids
         });
         Ok(ids)
     }
 
     /// One prediction, only if `owner` owns it (archived ones included).
     pub async fn prediction(&self, id: i64, owner: &Owner) -> Result<Option<PredictionRow>> {
-        let sql = format!("{SELECT} WHERE p.id = $3 AND {OWNER}");
-        Ok(on_pool!(&self.write, |p| sqlx::query_as(&sql)
-            .bind(owner.user_id())
-            .bind(owner.session_id())
-            .bind(id)
-            .fetch_optional(p)
-            .await?))
+        let sql = format!("{SELECT} WHERE p.id = $2 AND {}", owner_condition(owner));
+        Ok(on_pool!(self.fresh_read_pool(), |p| {
+            let q = sqlx::query_as(&sql);
+            bind_owner!(q, owner).bind(id).fetch_optional(p).await?
+        }))
     }
 
-    /// The owner's active predictions, newest first. Read from the primary so a visitor sees
-    /// what they just saved.
+    /// The owner's active predictions, newest first, read where the visitor's own latest
+    /// writes are visible.
     pub async fn history(
         &self,
         owner: &Owner,
@@ -160,31 +198,30 @@ impl Store {
         per_page: i64,
     ) -> Result<HistoryPage> {
         let page = page.max(1);
-        let cond = format!(
-            "{OWNER} AND p.is_archived = FALSE AND ($3 IS NULL OR p.league_id = $3) \
-             AND ($4 IS NULL OR p.outcome = $4)"
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM predictions p WHERE {cond}");
-        let list_sql = format!(
-            "{SELECT} WHERE {cond} ORDER BY p.created_at DESC, p.id DESC LIMIT $5 OFFSET $6"
-        );
-        let (total, items) = on_pool!(&self.write, |p| {
-            let total: i64 = sqlx::query_scalar(&count_sql)
-                .bind(owner.user_id())
-                .bind(owner.session_id())
-                .bind(filter.league_id)
-                .bind(filter.outcome.as_deref())
-                .fetch_one(p)
-                .await?;
-            let items = sqlx::query_as(&list_sql)
-                .bind(owner.user_id())
-                .bind(owner.session_id())
-                .bind(filter.league_id)
-                .bind(filter.outcome.as_deref())
-                .bind(per_page)
-                .bind((page - 1) * per_page)
-                .fetch_all(p)
-                .await?;
+        let (total, items) = on_pool!(self.fresh_read_pool(), |p| {
+            // Only the filters in use appear in the SQL, so the count can be answered from the
+            // owner's index alone.
+            let conditions = |qb: &mut sqlx::QueryBuilder<'_, DB>| {
+                qb.push(" WHERE ");
+                push_owner(qb, owner);
+                qb.push(" AND p.is_archived = FALSE");
+                if let Some(league) = filter.league_id {
+                    qb.push(" AND p.league_id = ").push_bind(league);
+                }
+                if let Some(outcome) = &filter.outcome {
+                    qb.push(" AND p.outcome = ").push_bind(outcome.clone());
+                }
+            };
+            let mut count = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM predictions p");
+            conditions(&mut count);
+            let total: i64 = count.build_query_scalar().fetch_one(p).await?;
+            let mut list = sqlx::QueryBuilder::<DB>::new(SELECT);
+            conditions(&mut list);
+            list.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
+                .push_bind(per_page)
+                .push(" OFFSET ")
+                .push_bind((page - 1) * per_page);
+            let items = list.build_query_as().fetch_all(p).await?;
             (total, items)
         });
         Ok(HistoryPage {
@@ -225,19 +262,18 @@ impl Store {
     pub async fn delete_all_predictions(&self, owner: &Owner) -> Result<u64> {
         let sql = format!(
             "DELETE FROM predictions WHERE id IN \
-             (SELECT p.id FROM predictions p WHERE {OWNER} AND p.is_archived = FALSE)"
+             (SELECT p.id FROM predictions p WHERE {} AND p.is_archived = FALSE)",
+            owner_condition(owner)
         );
-        Ok(on_pool!(&self.write, |p| sqlx::query(&sql)
-            .bind(owner.user_id())
-            .bind(owner.session_id())
-            .execute(p)
-            .await?
-            .rows_affected()))
+        Ok(on_pool!(&self.write, |p| {
+            let q = sqlx::query(&sql);
+            bind_owner!(q, owner).execute(p).await?.rows_affected()
+        }))
     }
 
     /// Moves an anonymous session's predictions to an account (at registration or login).
     pub async fn move_predictions_to_user(&self, session_id: &str, user_id: i64) -> Result<u64> {
-        let sql = "UPDATE predictions SET user_id = $1 WHERE session_id = $2 AND user_id IS NULL";
+        let sql = "UPDATE predictions SET user_id = $1, session_id = NULL WHERE session_id = $2";
         Ok(on_pool!(&self.write, |p| sqlx::query(sql)
             .bind(user_id)
             .bind(session_id)
@@ -255,18 +291,17 @@ impl Store {
     }
 }
 
-fn push_owner<'a, DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<'a, DB>, owner: &'a Owner)
+fn push_owner<'q, DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<'q, DB>, owner: &Owner)
 where
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     match owner {
         Owner::User(id) => {
             qb.push("p.user_id = ").push_bind(*id);
         }
         Owner::Session(s) => {
-            qb.push("p.user_id IS NULL AND p.session_id = ")
-                .push_bind(s.as_str());
+            qb.push("p.session_id = ").push_bind(s.clone());
         }
     }
 }

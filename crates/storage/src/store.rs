@@ -63,7 +63,10 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true);
+                    .foreign_keys(true)
+                    // Read through a memory map and keep more pages per connection.
+                    .pragma("mmap_size", "268435456")
+                    .pragma("cache_size", "-16000");
                 let in_memory =
                     config.url.contains(":memory:") || config.url.contains("mode=memory");
                 let write = SqlitePoolOptions::new()
@@ -118,6 +121,16 @@ impl Store {
     /// The pool for writes and for reads that must see the caller's own writes.
     pub fn write_pool(&self) -> &Pool {
         &self.write
+    }
+
+    /// The pool for reads that must see the caller's own, just-committed writes: the primary
+    /// on PostgreSQL (a replica may lag), the reader pool on SQLite (WAL readers see every
+    /// committed transaction, and the single writer connection stays free for writes).
+    pub fn fresh_read_pool(&self) -> &Pool {
+        match self.backend {
+            Backend::Sqlite => &self.read,
+            Backend::Postgres => &self.write,
+        }
     }
 
     /// The pool for plain reads.

@@ -8,6 +8,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
 use fp_engine::{Catalog, LeagueEntry};
+use fp_model::markets::Markets;
 use fp_storage::{HistoryFilter, PredictionRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -72,15 +73,19 @@ fn h2h_json(entry: &LeagueEntry, a: i64, b: i64, n: usize) -> Value {
     })
 }
 
-/// A stored prediction as JSON, with markets and the current facts.
-pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow) -> Value {
+/// Markets of a stored prediction, rebuilt from its expected goals and probabilities.
+fn stored_markets(entry: &LeagueEntry, row: &PredictionRow) -> Markets {
     let probs = fp_model::Probabilities {
         home: row.p_home,
         draw: row.p_draw,
         away: row.p_away,
     };
     let rho = entry.model.as_ref().map_or(0.0, |(_, m)| m.model.rho());
-    let (m, _) = fp_engine::stored_markets(row.xg_home, row.xg_away, rho, &probs);
+    fp_engine::stored_markets(row.xg_home, row.xg_away, rho, &probs).0
+}
+
+/// A stored prediction as JSON, with its markets and the current facts.
+pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow, m: &Markets) -> Value {
     let version = entry
         .model
         .as_ref()
@@ -152,7 +157,11 @@ pub async fn predict(
         actual_away_goals: None,
         actual_result: None,
     };
-    Ok(Json(prediction_json(p.league, &stored)))
+    Ok(Json(prediction_json(
+        p.league,
+        &stored,
+        &p.forecast.markets,
+    )))
 }
 
 pub async fn prediction(
@@ -171,7 +180,11 @@ pub async fn prediction(
     let entry = catalog
         .league_by_id(row.league_id)
         .ok_or_else(|| AppError::not_found("league no longer in the data").json())?;
-    Ok(Json(prediction_json(entry, &row)))
+    Ok(Json(prediction_json(
+        entry,
+        &row,
+        &stored_markets(entry, &row),
+    )))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Load benchmarks on loopback with wrk (Debian package `wrk`), 32 connections, 2 threads.
+# Usage: bench/load.sh [DATABASE_URL]   (default: a fresh SQLite file under /tmp)
+# It imports the shared data, generates 1,000,000 predictions (one visitor holding 1,000),
+# starts the server, and measures: /livez, POST /api/predict by a returning visitor, the result
+# page, and the history page of the visitor with 1,000 predictions. Prints wrk's summaries and
+# the server's resident memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=target/release/football-predictor
+DURATION=${DURATION:-10s}
+PORT=${PORT:-18080}
+DATA=${SHARED_DATA_DIR:-../shared/data}/football-data
+export DATABASE_URL=${1:-sqlite:///tmp/fp-load-$$.db}
+cargo build --release --locked -q
+echo "== database: $DATABASE_URL"
+$BIN migrate >/dev/null
+$BIN import --no-refit "$DATA" >/dev/null
+$BIN refit >/dev/null
+LOAD=$($BIN generate-load | tee /dev/stderr | sed -n 's/.*fp_session=\([0-9a-f]*\).*/\1/p')
+RUST_LOG=warn $BIN serve --bind 127.0.0.1:$PORT >/tmp/fp-load-server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/livez" >/dev/null && break; sleep 0.2; done
+# A returning visitor: take the cookie the server sets.
+VISITOR=$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')
+ID=$(curl -s -H "Cookie: fp_session=$VISITOR" -H 'Content-Type: application/json' \
+  -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict" \
+  | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+run() {
+  echo "== $1"
+  shift
+  wrk -t2 -c32 -d"$DURATION" --latency "$@" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors"
+}
+run "GET /livez" "http://127.0.0.1:$PORT/livez"
+COOKIE="fp_session=$VISITOR" run "POST /api/predict (returning visitor)" -s bench/predict.lua "http://127.0.0.1:$PORT/api/predict"
+COOKIE="fp_session=$VISITOR" run "GET /predictions/$ID (result page)" -s bench/cookie.lua "http://127.0.0.1:$PORT/predictions/$ID"
+COOKIE="fp_session=$LOAD" run "GET /history (visitor with 1,000 of 1,000,000 predictions)" -s bench/cookie.lua "http://127.0.0.1:$PORT/history"
+echo "== server RSS: $(ps -o rss= -p $SERVER) KiB"
+echo "== predictions in the database: $(curl -s -H "Cookie: fp_session=$VISITOR" "http://127.0.0.1:$PORT/api/history" | sed -n 's/.*"total":\([0-9]*\).*/\1/p') by the benchmark visitor"
