@@ -98,9 +98,17 @@ const SELECT: &str = "SELECT p.id, p.created_at, p.league_id, l.code AS league_c
     p.home_team_id, p.away_team_id, h.name AS home_team, a.name AS away_team, \
     p.p_home, p.p_draw, p.p_away, p.predicted_home_goals, p.predicted_away_goals, \
     p.xg_home, p.xg_away, p.outcome, p.confidence, p.model_version_id, p.is_archived, \
-    p.actual_home_goals, p.actual_away_goals, p.actual_result \
-    FROM predictions p JOIN leagues l ON l.id = p.league_id \
+    p.actual_home_goals, p.actual_away_goals, p.actual_result";
+
+const FROM: &str = " FROM predictions p JOIN leagues l ON l.id = p.league_id \
     JOIN teams h ON h.id = p.home_team_id JOIN teams a ON a.id = p.away_team_id";
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    row: PredictionRow,
+    total: i64,
+}
 
 /// Filters of the history page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -181,7 +189,10 @@ impl Store {
 
     /// One prediction, only if `owner` owns it (archived ones included).
     pub async fn prediction(&self, id: i64, owner: &Owner) -> Result<Option<PredictionRow>> {
-        let sql = format!("{SELECT} WHERE p.id = $2 AND {}", owner_condition(owner));
+        let sql = format!(
+            "{SELECT}{FROM} WHERE p.id = $2 AND {}",
+            owner_condition(owner)
+        );
         Ok(on_pool!(self.fresh_read_pool(), |p| {
             let q = sqlx::query_as(&sql);
             bind_owner!(q, owner).bind(id).fetch_optional(p).await?
@@ -201,27 +212,43 @@ impl Store {
         let (total, items) = on_pool!(self.fresh_read_pool(), |p| {
             // Only the filters in use appear in the SQL, so the count can be answered from the
             // owner's index alone.
-            let conditions = |qb: &mut sqlx::QueryBuilder<'_, DB>| {
-                qb.push(" WHERE ");
+            let conditions = |qb: &mut sqlx::QueryBuilder<'_, DB>, alias: &str| {
+                qb.push(format!(" WHERE {alias}."));
                 push_owner(qb, owner);
-                qb.push(" AND p.is_archived = FALSE");
+                qb.push(format!(" AND {alias}.is_archived = FALSE"));
                 if let Some(league) = filter.league_id {
-                    qb.push(" AND p.league_id = ").push_bind(league);
+                    qb.push(format!(" AND {alias}.league_id = "))
+                        .push_bind(league);
                 }
                 if let Some(outcome) = &filter.outcome {
-                    qb.push(" AND p.outcome = ").push_bind(outcome.clone());
+                    qb.push(format!(" AND {alias}.outcome = "))
+                        .push_bind(outcome.clone());
                 }
             };
-            let mut count = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM predictions p");
-            conditions(&mut count);
-            let total: i64 = count.build_query_scalar().fetch_one(p).await?;
+            // One round trip: the page, with the owner's total from a scalar subquery that the
+            // database evaluates once.
             let mut list = sqlx::QueryBuilder::<DB>::new(SELECT);
-            conditions(&mut list);
+            list.push(", (SELECT COUNT(*) FROM predictions c");
+            conditions(&mut list, "c");
+            list.push(") AS total");
+            list.push(FROM);
+            conditions(&mut list, "p");
             list.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
                 .push_bind(per_page)
                 .push(" OFFSET ")
                 .push_bind((page - 1) * per_page);
-            let items = list.build_query_as().fetch_all(p).await?;
+            let rows: Vec<PageRow> = list.build_query_as().fetch_all(p).await?;
+            let total = match rows.first() {
+                Some(r) => r.total,
+                // Past the last page: count on its own.
+                None => {
+                    let mut count =
+                        sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM predictions p");
+                    conditions(&mut count, "p");
+                    count.build_query_scalar().fetch_one(p).await?
+                }
+            };
+            let items: Vec<PredictionRow> = rows.into_iter().map(|r| r.row).collect();
             (total, items)
         });
         Ok(HistoryPage {
@@ -242,7 +269,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             for chunk in ids.chunks(500) {
                 let mut qb = sqlx::QueryBuilder::<DB>::new(
-                    "DELETE FROM predictions WHERE id IN (SELECT p.id FROM predictions p WHERE ",
+                    "DELETE FROM predictions WHERE id IN (SELECT p.id FROM predictions p WHERE p.",
                 );
                 push_owner(&mut qb, owner);
                 qb.push(" AND p.id IN (");
@@ -298,10 +325,10 @@ where
 {
     match owner {
         Owner::User(id) => {
-            qb.push("p.user_id = ").push_bind(*id);
+            qb.push("user_id = ").push_bind(*id);
         }
         Owner::Session(s) => {
-            qb.push("p.session_id = ").push_bind(s.clone());
+            qb.push("session_id = ").push_bind(s.clone());
         }
     }
 }

@@ -77,8 +77,11 @@ impl Store {
                 let read = if in_memory {
                     write.clone()
                 } else {
+                    // Each SQLite connection runs on its own thread: more readers than twice
+                    // the cores only adds switching (measured in BENCHMARKS.md).
+                    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
                     SqlitePoolOptions::new()
-                        .max_connections(config.max_connections.max(1))
+                        .max_connections(config.max_connections.clamp(1, 2 * cores))
                         .acquire_timeout(config.acquire_timeout)
                         .connect_lazy_with(options)
                 };
