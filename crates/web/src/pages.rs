@@ -622,6 +622,21 @@ pub async fn history_csv(
         .into_response())
 }
 
+/// Played, won, drawn, lost, goals for, goals against.
+fn record_cells(x: &fp_model::facts::Record) -> Vec<String> {
+    [
+        x.played,
+        x.won,
+        x.drawn,
+        x.lost,
+        x.goals_for,
+        x.goals_against,
+    ]
+    .iter()
+    .map(u32::to_string)
+    .collect()
+}
+
 pub async fn team(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -635,17 +650,11 @@ pub async fn team(
         .ok_or_else(|| AppError::not_found("no such team"))?;
     let r = entry.record(id);
     let cells = |x: &fp_model::facts::Record| {
-        vec![
-            x.played.to_string(),
-            x.won.to_string(),
-            x.drawn.to_string(),
-            x.lost.to_string(),
-            x.goals_for.to_string(),
-            x.goals_against.to_string(),
-            format!("{:.2}", x.goals_for_per_match()),
-            format!("{:.2}", x.goals_against_per_match()),
-            x.clean_sheets.to_string(),
-        ]
+        let mut c = record_cells(x);
+        c.push(format!("{:.2}", x.goals_for_per_match()));
+        c.push(format!("{:.2}", x.goals_against_per_match()));
+        c.push(x.clean_sheets.to_string());
+        c
     };
     let ratings = match &entry.model {
         Some((v, m)) => {
@@ -728,19 +737,12 @@ pub async fn league(
         table: table
             .iter()
             .map(|r| {
-                let x = &r.record;
+                let mut cells = record_cells(&r.record);
+                cells.push(r.record.points().to_string());
                 (
                     i64::from(r.team),
                     entry.team_name(r.team).to_string(),
-                    vec![
-                        x.played.to_string(),
-                        x.won.to_string(),
-                        x.drawn.to_string(),
-                        x.lost.to_string(),
-                        x.goals_for.to_string(),
-                        x.goals_against.to_string(),
-                        x.points().to_string(),
-                    ],
+                    cells,
                 )
             })
             .collect(),
