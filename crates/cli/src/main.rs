@@ -38,6 +38,8 @@ enum Command {
     Migrate,
     /// Fit every league's model and store a new model version for the server
     Refit(commands::refit::RefitArgs),
+    /// Archive old predictions and delete long-archived ones, in batches
+    CleanupPredictions(commands::cleanup::CleanupArgs),
     /// Fill the database with synthetic predictions for load tests (prints a visitor's cookie)
     GenerateLoad(commands::generate_load::GenerateLoadArgs),
     /// Walk-forward backtest on CSV files against the bookmakers' closing odds (no database)
@@ -82,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => commands::import::run(&cli.db, args).await,
         Command::Sync(args) => commands::sync::run(&cli.db, args).await,
         Command::Migrate => commands::migrate::run(&cli.db).await,
+        Command::CleanupPredictions(args) => commands::cleanup::run(&cli.db, args).await,
         Command::GenerateLoad(args) => commands::generate_load::run(&cli.db, args).await,
         Command::Refit(args) => commands::refit::run(&cli.db, args).await,
         Command::Backtest(args) => {

@@ -27,7 +27,16 @@ async fn count_matches(url: &str) -> i64 {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["serve", "import", "sync", "migrate"] {
+    for sub in [
+        "serve",
+        "import",
+        "sync",
+        "migrate",
+        "refit",
+        "backtest",
+        "cleanup-predictions",
+        "generate-load",
+    ] {
         let out = bin().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -214,4 +223,72 @@ fn serve_with_import_loads_data_before_serving() {
     assert!(page.contains("Spain La Liga</a> (SP1)"), "{page}");
     let health = get(&server.base, "/health");
     assert!(health.contains("\"database\":\"ok\""), "{health}");
+}
+
+#[tokio::test]
+async fn cleanup_predictions_dry_run_changes_nothing_and_the_real_run_empties_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let file = dir.path().join("d.csv");
+    std::fs::write(
+        &file,
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,10/08/2024,A,B,1,0\n",
+    )
+    .unwrap();
+    assert!(
+        bin()
+            .env("DATABASE_URL", &url)
+            .args(["import", "--no-refit"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let generated = bin()
+        .env("DATABASE_URL", &url)
+        .args([
+            "generate-load",
+            "--predictions",
+            "30",
+            "--visitor-predictions",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let run = |extra: &[&str]| {
+        let out = bin()
+            .env("DATABASE_URL", &url)
+            .args(["cleanup-predictions", "--archive-days", "0"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let dry = run(&["--dry-run"]);
+    assert!(dry.contains("before: 30 active, 0 archived"), "{dry}");
+    assert!(dry.contains("would archive 30"), "{dry}");
+    let real = run(&["--batch-size", "7"]);
+    assert!(
+        real.contains("archived 30, deleted 0 in 5 batches"),
+        "{real}"
+    );
+    assert!(real.contains("after: 0 active, 30 archived"), "{real}");
+    assert!(
+        bin()
+            .env("DATABASE_URL", &url)
+            .args(["cleanup-predictions", "--batch-size", "0"])
+            .status()
+            .map(|s| !s.success())
+            .unwrap()
+    );
 }

@@ -2,9 +2,11 @@
 //! versions (`refit`), loading them for the server, predictions by team.
 
 mod catalog;
+mod cleanup;
 mod refit;
 
 pub use catalog::{Catalog, FixturePrediction, LeagueEntry, LookupError, stored_markets};
+pub use cleanup::{CleanupOptions, CleanupReport, cleanup_predictions};
 
 pub use refit::{
     RefitOutcome, fit_from_matches, game_of, load_current_models, refit_all, refit_league,
@@ -20,6 +22,8 @@ pub enum EngineError {
     NoData(String),
     #[error("stored model version {id} cannot be read: {message}")]
     BadModel { id: i64, message: String },
+    #[error("{0}")]
+    Invalid(String),
     #[error("model fitting task failed: {0}")]
     Task(String),
 }

@@ -7,6 +7,7 @@
 //! type-checked for both backends.
 
 mod accounts;
+mod cleanup;
 mod config;
 mod error;
 mod import;
@@ -17,6 +18,7 @@ mod predictions;
 mod store;
 
 pub use accounts::{SessionRecord, User};
+pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
 pub use import::ImportCounts;

@@ -1,4 +1,5 @@
 pub mod backtest;
+pub mod cleanup;
 pub mod generate_load;
 pub mod import;
 pub mod migrate;
