@@ -115,6 +115,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
     .await
     .map_err(|e| EngineError::Task(e.to_string()))?;
     let fit_seconds = started.elapsed().as_secs_f64();
+    metrics::histogram!("model_fit_seconds", "league" => league.code.clone()).record(fit_seconds);
     let (Some(stored), n) = fitted else {
         return Err(EngineError::NoData(league.code.clone()));
     };

@@ -5,6 +5,7 @@ mod assets;
 mod auth;
 mod error;
 mod health;
+mod observability;
 mod openapi;
 mod pages;
 mod security;
@@ -14,6 +15,7 @@ mod svg;
 mod views;
 mod writer;
 
+pub use observability::install as install_metrics;
 pub use state::{AppConfig, AppState};
 
 use axum::Router;
@@ -70,10 +72,12 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observability::render))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::viewer))
         .route("/static/{file}", get(assets::serve))
         .fallback(error::not_found)
+        .route_layer(axum::middleware::from_fn(observability::track))
         .with_state(state);
     security::apply(app)
 }

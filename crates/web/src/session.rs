@@ -98,8 +98,10 @@ pub async fn drop_session(state: &AppState, id: &str) -> Result<(), AppError> {
 
 async fn lookup(state: &AppState, id: &str) -> Result<Option<Session>, AppError> {
     if let Some(s) = state.sessions().get(id).await {
+        metrics::counter!("session_cache_total", "result" => "hit").increment(1);
         return Ok(Some(s));
     }
+    metrics::counter!("session_cache_total", "result" => "miss").increment(1);
     let Some(record) = state.store().load_session(id).await? else {
         return Ok(None);
     };

@@ -31,6 +31,8 @@ impl PredictionWriter {
                 let rows: Vec<NewPrediction> = batch.iter().map(|(r, _)| r.clone()).collect();
                 match store.insert_predictions(&rows).await {
                     Ok(ids) => {
+                        metrics::counter!("predictions_saved_total").increment(ids.len() as u64);
+                        metrics::histogram!("prediction_write_batch_size").record(ids.len() as f64);
                         for ((_, reply), id) in batch.drain(..).zip(ids) {
                             let _ = reply.send(Ok(id));
                         }

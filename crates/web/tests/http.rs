@@ -483,3 +483,30 @@ fn the_api_works_on_postgres_too() {
     );
     assert_eq!(a.get("/history").status, 200);
 }
+
+#[test]
+fn metrics_count_requests_by_route_and_responses_carry_a_request_id() {
+    let s = server();
+    let mut v = s.visitor();
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert!(r.header("x-request-id").is_some_and(|id| id.len() >= 32));
+    v.get("/teams/999999");
+    let m = v.get("/metrics");
+    assert_eq!(m.status, 200);
+    assert!(
+        m.body
+            .contains("http_requests_total{route=\"/api/predict\",method=\"POST\",status=\"200\"}"),
+        "{}",
+        m.body
+    );
+    assert!(
+        m.body.contains("route=\"/teams/{id}\""),
+        "route patterns, not raw paths"
+    );
+    assert!(!m.body.contains("/teams/999999"));
+    assert!(m.body.contains("http_request_duration_seconds_bucket"));
+    assert!(m.body.contains("predictions_saved_total"));
+    assert!(m.body.contains("session_cache_total"));
+    assert!(m.body.contains("db_pool_connections{pool=\"write\"}"));
+    assert!(m.body.contains("model_fit_seconds"));
+}

@@ -22,6 +22,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    fp_web::install_metrics();
     let store = db.open().await?;
     if !args.import.is_empty() {
         let report = import_paths(&store, &args.import).await?;

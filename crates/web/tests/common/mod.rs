@@ -57,6 +57,7 @@ impl TestServer {
             .enable_all()
             .build()
             .unwrap();
+        fp_web::install_metrics();
         let (tx, rx) = mpsc::channel();
         let db = runtime.block_on(async {
             let db = TestDb::new(backend).await;

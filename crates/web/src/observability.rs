@@ -1,0 +1,70 @@
+//! Metrics in Prometheus format and request ids in the logs.
+//!
+//! `/metrics` exposes: `http_requests_total` and `http_request_duration_seconds` by route
+//! pattern (never the raw path), method and status; `session_cache_total` hits and misses;
+//! `predictions_saved_total`; `db_pool_connections` and `db_pool_idle_connections` per pool;
+//! `model_fit_seconds` from refits; `job_runs_total` from scheduled jobs.
+
+use crate::state::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the process-wide Prometheus recorder (once; later calls reuse it).
+pub fn install() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            match PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ])
+                .and_then(|b| b.install_recorder())
+            {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    tracing::warn!(error = %e, "metrics recorder not installed");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Counts every request and times it, labelled by the matched route pattern.
+pub async fn track(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("route", route), ("method", method), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+pub async fn render(State(state): State<AppState>) -> Response {
+    for (name, pool) in [
+        ("write", state.store().write_pool()),
+        ("read", state.store().read_pool()),
+    ] {
+        let (size, idle) = match pool {
+            fp_storage::Pool::Sqlite(p) => (p.size(), p.num_idle()),
+            fp_storage::Pool::Postgres(p) => (p.size(), p.num_idle()),
+        };
+        metrics::gauge!("db_pool_connections", "pool" => name).set(f64::from(size));
+        metrics::gauge!("db_pool_idle_connections", "pool" => name).set(idle as f64);
+    }
+    let body = install().map(|h| h.render()).unwrap_or_default();
+    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
