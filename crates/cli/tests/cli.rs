@@ -292,3 +292,30 @@ async fn cleanup_predictions_dry_run_changes_nothing_and_the_real_run_empties_th
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn serve_runs_the_scheduled_cleanup_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let _server = Server::start(&["--cleanup-cron", "* * * * * *"], &url);
+    let store = fp_storage::Store::open(&fp_storage::DbConfig::new(url.as_str()))
+        .await
+        .unwrap();
+    let mut runs = Vec::new();
+    for _ in 0..50 {
+        runs = store.job_runs("cleanup-predictions", 10).await.unwrap();
+        if runs.iter().any(|r| r.status == "ok") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let ok = runs
+        .iter()
+        .find(|r| r.status == "ok")
+        .expect("a recorded cleanup run");
+    assert_eq!(ok.message.as_deref(), Some("archived 0, deleted 0"));
+    // One row per slot, never two.
+    let mut slots: Vec<&str> = runs.iter().map(|r| r.slot.as_str()).collect();
+    slots.dedup();
+    assert_eq!(slots.len(), runs.len());
+}

@@ -4,6 +4,7 @@
 mod catalog;
 mod cleanup;
 mod refit;
+pub mod scheduler;
 
 pub use catalog::{Catalog, FixturePrediction, LeagueEntry, LookupError, stored_markets};
 pub use cleanup::{CleanupOptions, CleanupReport, cleanup_predictions};

@@ -19,6 +19,102 @@ pub struct ServeArgs {
     /// Days a session lasts
     #[arg(long, env = "SESSION_DAYS", default_value_t = 30)]
     pub session_days: i64,
+    /// When to run cleanup-predictions (cron with seconds: sec min hour day month weekday), or "off"
+    #[arg(long, env = "CLEANUP_CRON", default_value = "0 0 2 * * *")]
+    pub cleanup_cron: String,
+    /// When to refit the models (cron with seconds), or "off"
+    #[arg(long, env = "REFIT_CRON", default_value = "off")]
+    pub refit_cron: String,
+    /// When to sync from football-data.co.uk (cron with seconds), or "off"; see the sync settings
+    #[arg(long, env = "SYNC_CRON", default_value = "off")]
+    pub sync_cron: String,
+    #[command(flatten)]
+    pub cleanup: crate::commands::cleanup::CleanupArgs,
+    #[command(flatten)]
+    pub sync: crate::commands::sync::SyncArgs,
+}
+
+fn job<F, Fut>(f: F) -> fp_engine::scheduler::JobFn
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<String, String>> + Send + 'static,
+{
+    std::sync::Arc::new(move || Box::pin(f()))
+}
+
+/// Starts the scheduled jobs; each slot runs on one instance only (see `job_runs`).
+fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
+    let instance = fp_engine::scheduler::instance_name();
+    let store = state.store().clone();
+    let schedule = |expr: &str| -> anyhow::Result<Option<cron::Schedule>> {
+        if expr.eq_ignore_ascii_case("off") || expr.is_empty() {
+            Ok(None)
+        } else {
+            Ok(Some(fp_engine::scheduler::parse_schedule(expr)?))
+        }
+    };
+    if let Some(s) = schedule(&args.cleanup_cron)? {
+        let options = fp_engine::CleanupOptions {
+            archive_days: args.cleanup.archive_days,
+            delete_archived_days: args.cleanup.delete_archived_days,
+            batch_size: args.cleanup.batch_size,
+            dry_run: false,
+        };
+        let st = store.clone();
+        let work = job(move || {
+            let st = st.clone();
+            async move {
+                fp_engine::cleanup_predictions(&st, &options, |_, _| {})
+                    .await
+                    .map(|r| format!("archived {}, deleted {}", r.archived, r.deleted))
+                    .map_err(|e| e.to_string())
+            }
+        });
+        fp_engine::scheduler::spawn(
+            store.clone(),
+            "cleanup-predictions",
+            s,
+            instance.clone(),
+            work,
+        );
+    }
+    if let Some(s) = schedule(&args.refit_cron)? {
+        let app = state.clone();
+        let work = job(move || {
+            let app = app.clone();
+            async move {
+                let fitted = fp_engine::refit_all(app.store(), |_| {})
+                    .await
+                    .map_err(|e| e.to_string())?;
+                app.reload().await.map_err(|e| e.to_string())?;
+                Ok(format!("{} leagues refitted", fitted.len()))
+            }
+        });
+        fp_engine::scheduler::spawn(store.clone(), "refit", s, instance.clone(), work);
+    }
+    if let Some(s) = schedule(&args.sync_cron)? {
+        let config = args.sync.config()?;
+        let app = state.clone();
+        let work = job(move || {
+            let (app, config) = (app.clone(), config.clone());
+            async move {
+                let report = fp_ingest::sync(app.store(), &config, |_| {}).await;
+                if report.changed_data() {
+                    fp_engine::refit_all(app.store(), |_| {})
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    app.reload().await.map_err(|e| e.to_string())?;
+                }
+                if report.success() {
+                    Ok(report.to_string())
+                } else {
+                    Err(format!("{report}: {}", report.errors.join("; ")))
+                }
+            }
+        });
+        fp_engine::scheduler::spawn(store, "sync", s, instance, work);
+    }
+    Ok(())
 }
 
 pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
@@ -43,6 +139,7 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(store, config)
         .await
         .context("cannot load the leagues and models")?;
+    start_jobs(&state, &args)?;
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
