@@ -32,14 +32,14 @@ impl Store {
     /// Every league with its match and team counts and data range, by code.
     pub async fn leagues(&self) -> Result<Vec<League>> {
         let sql = format!("{LEAGUE_SUMMARY} ORDER BY l.code");
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .fetch_all(p)
             .await?))
     }
 
     pub async fn league(&self, code: &str) -> Result<Option<League>> {
         let sql = format!("{LEAGUE_SUMMARY} WHERE l.code = $1");
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .bind(code)
             .fetch_optional(p)
             .await?))
@@ -48,7 +48,7 @@ impl Store {
     /// The teams of a league, by name.
     pub async fn teams(&self, league_id: i64) -> Result<Vec<Team>> {
         let sql = "SELECT id, league_id, name FROM teams WHERE league_id = $1 ORDER BY name";
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql)
             .bind(league_id)
             .fetch_all(p)
             .await?))
@@ -58,7 +58,7 @@ impl Store {
     pub async fn team_by_name(&self, league_id: i64, name: &str) -> Result<Option<Team>> {
         let sql = "SELECT t.id, t.league_id, t.name FROM team_aliases a \
                    JOIN teams t ON t.id = a.team_id WHERE a.league_id = $1 AND a.alias = $2";
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql)
             .bind(league_id)
             .bind(name)
             .fetch_optional(p)

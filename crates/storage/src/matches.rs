@@ -32,7 +32,7 @@ const SELECT_MATCH: &str = "SELECT m.id, m.league_id, m.season, m.match_date, m.
 
 impl Store {
     pub async fn count_matches(&self) -> Result<i64> {
-        Ok(on_pool!(&self.read, |p| sqlx::query_scalar(
+        Ok(on_pool!(self.reader(), |p| sqlx::query_scalar(
             "SELECT COUNT(*) FROM matches"
         )
         .fetch_one(p)
@@ -44,7 +44,7 @@ impl Store {
         let sql = format!(
             "{SELECT_MATCH} WHERE m.league_id = $1 ORDER BY m.match_date, m.kickoff_time, m.id"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .bind(league_id)
             .fetch_all(p)
             .await?))
@@ -59,7 +59,7 @@ impl Store {
                ORDER BY m.match_date DESC LIMIT $2) AS away_side \
              ORDER BY match_date DESC LIMIT $2"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .bind(team_id)
             .bind(limit)
             .fetch_all(p)
@@ -80,7 +80,7 @@ impl Store {
                ORDER BY m.match_date DESC LIMIT $3) AS second_venue \
              ORDER BY match_date DESC LIMIT $3"
         );
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql.as_str())
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .bind(team_a)
             .bind(team_b)
             .bind(limit)

@@ -52,7 +52,7 @@ impl Store {
                    FROM model_versions v \
                    WHERE v.id = (SELECT MAX(id) FROM model_versions w WHERE w.league_id = v.league_id) \
                    ORDER BY v.league_id";
-        Ok(on_pool!(&self.read, |p| sqlx::query_as(sql)
+        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql)
             .fetch_all(p)
             .await?))
     }

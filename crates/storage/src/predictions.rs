@@ -310,7 +310,7 @@ impl Store {
     }
 
     pub async fn count_predictions(&self) -> Result<i64> {
-        Ok(on_pool!(&self.read, |p| sqlx::query_scalar(
+        Ok(on_pool!(self.reader(), |p| sqlx::query_scalar(
             "SELECT COUNT(*) FROM predictions"
         )
         .fetch_one(p)

@@ -3,6 +3,8 @@ use crate::error::Result;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// A connection pool of either backend.
@@ -43,7 +45,12 @@ pub struct Store {
     backend: Backend,
     pub(crate) write: Pool,
     pub(crate) read: Pool,
+    /// Set while the PostgreSQL read replica does not answer: reads then go to the primary.
+    replica_down: Option<Arc<AtomicBool>>,
 }
+
+/// How often a configured read replica is checked.
+const REPLICA_CHECK: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Connects (creating the SQLite file on first use) and applies pending migrations.
@@ -89,20 +96,30 @@ impl Store {
                     backend,
                     write: Pool::Sqlite(write),
                     read: Pool::Sqlite(read),
+                    replica_down: None,
                 })
             }
             Backend::Postgres => {
                 let write = postgres_pool(&config.url, config)?;
-                let read = match &config.read_url {
-                    Some(url) => postgres_pool(url, config)?,
-                    None => write.clone(),
-                };
                 // Fail fast when the primary is unreachable.
                 sqlx::query("SELECT 1").execute(&write).await?;
+                let (read, replica_down) = match &config.read_url {
+                    Some(url) => {
+                        let replica = postgres_pool(url, config)?;
+                        let down = Arc::new(AtomicBool::new(!replica_answers(&replica).await));
+                        if down.load(Ordering::Relaxed) {
+                            tracing::warn!("read replica unreachable: reading from the primary");
+                        }
+                        watch_replica(replica.clone(), down.clone());
+                        (replica, Some(down))
+                    }
+                    None => (write.clone(), None),
+                };
                 Ok(Store {
                     backend,
                     write: Pool::Postgres(write),
                     read: Pool::Postgres(read),
+                    replica_down,
                 })
             }
         }
@@ -136,9 +153,23 @@ impl Store {
         }
     }
 
-    /// The pool for plain reads.
+    /// The pool for plain reads: the replica when configured and answering, else the primary.
     pub fn read_pool(&self) -> &Pool {
-        &self.read
+        self.reader()
+    }
+
+    pub(crate) fn reader(&self) -> &Pool {
+        match &self.replica_down {
+            Some(down) if down.load(Ordering::Relaxed) => &self.write,
+            _ => &self.read,
+        }
+    }
+
+    /// Whether reads currently go to a configured replica (`None`: no replica configured).
+    pub fn replica_in_use(&self) -> Option<bool> {
+        self.replica_down
+            .as_ref()
+            .map(|d| !d.load(Ordering::Relaxed))
     }
 
     /// Checks that the database answers.
@@ -154,6 +185,38 @@ impl Store {
         on_pool!(&self.read, |p| p.close().await);
         on_pool!(&self.write, |p| p.close().await);
     }
+}
+
+async fn replica_answers(pool: &sqlx::PgPool) -> bool {
+    matches!(
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query("SELECT 1").execute(pool)
+        )
+        .await,
+        Ok(Ok(_))
+    )
+}
+
+/// Checks the replica every few seconds and flips reads between it and the primary.
+fn watch_replica(replica: sqlx::PgPool, down: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(REPLICA_CHECK).await;
+            if replica.is_closed() {
+                return;
+            }
+            let ok = replica_answers(&replica).await;
+            let was_down = down.swap(!ok, Ordering::Relaxed);
+            if was_down == ok {
+                if ok {
+                    tracing::info!("read replica is back: reading from it again");
+                } else {
+                    tracing::warn!("read replica unreachable: reading from the primary");
+                }
+            }
+        }
+    });
 }
 
 fn postgres_pool(url: &str, config: &DbConfig) -> Result<sqlx::PgPool> {
