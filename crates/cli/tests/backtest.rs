@@ -37,6 +37,7 @@ fn backtest_writes_every_match_and_beats_the_anchor_models() {
     );
     let table = String::from_utf8_lossy(&run.stdout);
     assert!(table.contains("PS RPS"), "{table}");
+    assert!(table.contains("calibration"), "{table}");
 
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();

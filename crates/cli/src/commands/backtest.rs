@@ -199,6 +199,7 @@ pub fn run(args: BacktestArgs) -> anyhow::Result<()> {
     }
     let rows = table(&scored, &ranges);
     print_table(&rows, kind, elapsed);
+    print_calibration(&scored);
     if let Some(path) = &args.summary_json {
         let json: Vec<_> = rows
             .iter()
@@ -309,6 +310,25 @@ pub fn table(scored: &[Scored], ranges: &[(String, (NaiveDate, NaiveDate))]) -> 
         }
     }
     rows
+}
+
+/// Reliability of the model's probabilities over all predicted matches and outcomes.
+fn print_calibration(scored: &[Scored]) {
+    let bins = fp_model::metrics::calibration(
+        scored
+            .iter()
+            .map(|s| (&s.prediction.probabilities, s.prediction.outcome)),
+        10,
+    );
+    println!(
+        "calibration (every outcome of every match): forecast bin, forecasts, mean forecast, observed frequency"
+    );
+    for b in bins.iter().filter(|b| b.n > 0) {
+        println!(
+            "  {:.1}-{:.1}  {:>5}  {:.3}  {:.3}",
+            b.lower, b.upper, b.n, b.mean_forecast, b.observed_frequency
+        );
+    }
 }
 
 fn print_table(rows: &[Row], kind: ModelKind, elapsed: std::time::Duration) {
