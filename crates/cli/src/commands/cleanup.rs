@@ -7,6 +7,13 @@ pub struct CleanupArgs {
     /// Print what would happen and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub settings: CleanupSettings,
+}
+
+/// Cleanup settings, shared with the scheduled cleanup in `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct CleanupSettings {
     /// Archive active predictions older than this many days
     #[arg(long, env = "ARCHIVE_DAYS", default_value_t = 90)]
     pub archive_days: i64,
@@ -20,12 +27,7 @@ pub struct CleanupArgs {
 
 pub async fn run(db: &DbArgs, args: CleanupArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
-    let options = CleanupOptions {
-        archive_days: args.archive_days,
-        delete_archived_days: args.delete_archived_days,
-        batch_size: args.batch_size,
-        dry_run: args.dry_run,
-    };
+    let options = args.settings.options(args.dry_run);
     let bar = indicatif::ProgressBar::new_spinner();
     let r = cleanup_predictions(&store, &options, |archived, deleted| {
         bar.set_message(format!("{archived} archived, {deleted} deleted"));
@@ -40,7 +42,7 @@ pub async fn run(db: &DbArgs, args: CleanupArgs) -> anyhow::Result<()> {
     if r.dry_run {
         println!(
             "dry run: would archive {} (older than {} days) and delete {} (archived more than {} days ago); nothing changed",
-            r.archived, args.archive_days, r.deleted, args.delete_archived_days
+            r.archived, args.settings.archive_days, r.deleted, args.settings.delete_archived_days
         );
     } else {
         println!(
@@ -53,4 +55,15 @@ pub async fn run(db: &DbArgs, args: CleanupArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+impl CleanupSettings {
+    pub fn options(&self, dry_run: bool) -> CleanupOptions {
+        CleanupOptions {
+            archive_days: self.archive_days,
+            delete_archived_days: self.delete_archived_days,
+            batch_size: self.batch_size,
+            dry_run,
+        }
+    }
 }

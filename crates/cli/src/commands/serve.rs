@@ -29,9 +29,9 @@ pub struct ServeArgs {
     #[arg(long, env = "SYNC_CRON", default_value = "off")]
     pub sync_cron: String,
     #[command(flatten)]
-    pub cleanup: crate::commands::cleanup::CleanupArgs,
+    pub cleanup: crate::commands::cleanup::CleanupSettings,
     #[command(flatten)]
-    pub sync: crate::commands::sync::SyncArgs,
+    pub sync: crate::commands::sync::SyncSettings,
 }
 
 fn job<F, Fut>(f: F) -> fp_engine::scheduler::JobFn
@@ -54,12 +54,7 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
         }
     };
     if let Some(s) = schedule(&args.cleanup_cron)? {
-        let options = fp_engine::CleanupOptions {
-            archive_days: args.cleanup.archive_days,
-            delete_archived_days: args.cleanup.delete_archived_days,
-            batch_size: args.cleanup.batch_size,
-            dry_run: false,
-        };
+        let options = args.cleanup.options(false);
         let st = store.clone();
         let work = job(move || {
             let st = st.clone();

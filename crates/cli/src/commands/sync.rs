@@ -7,6 +7,16 @@ use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
+    #[command(flatten)]
+    pub settings: SyncSettings,
+    /// Do not refit the models after a sync that changed data
+    #[arg(long)]
+    pub no_refit: bool,
+}
+
+/// What to download, shared with the scheduled sync in `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct SyncSettings {
     /// Where the files are: {base}/{yyzz}/{DIV}.csv
     #[arg(
         long,
@@ -25,15 +35,12 @@ pub struct SyncArgs {
     /// Seasons (e.g. 2024-25), comma-separated; default: the current season
     #[arg(long, env = "SYNC_SEASONS", value_delimiter = ',')]
     pub seasons: Vec<String>,
-    /// Do not refit the models after a sync that changed data
-    #[arg(long)]
-    pub no_refit: bool,
     /// Seconds one download may take
     #[arg(long, env = "SYNC_TIMEOUT", default_value_t = 60)]
     pub timeout: u64,
 }
 
-impl SyncArgs {
+impl SyncSettings {
     pub fn config(&self) -> anyhow::Result<SyncConfig> {
         let seasons = if self.seasons.is_empty() {
             vec![fp_csv::season_of(chrono::Utc::now().date_naive())]
@@ -65,7 +72,7 @@ impl SyncArgs {
 }
 
 pub async fn run(db: &DbArgs, args: SyncArgs) -> anyhow::Result<()> {
-    let config = args.config()?;
+    let config = args.settings.config()?;
     let store = db.open().await?;
     let bar = progress::bar(config.targets.len() as u64, "syncing");
     let report = sync(&store, &config, |outcome| {
