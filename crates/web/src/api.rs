@@ -120,19 +120,25 @@ pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow, m: &Markets) ->
 pub async fn predict(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
+    Extension(ip): Extension<crate::ratelimit::ClientIp>,
     body: Result<Json<PredictRequest>, JsonRejection>,
-) -> ApiResult {
-    let req = json_body(body)?;
+) -> Result<Json<Value>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    let req = json_body(body).map_err(IntoResponse::into_response)?;
     let catalog = state.catalog();
     let p = catalog
         .predict(&req.league, &req.home_team, &req.away_team)
-        .map_err(|e| AppError::from(e).json())?;
+        .map_err(|e| AppError::from(e).json().into_response())?;
+    state
+        .limiters()
+        .predictions(session.user_id, ip.0, 1, true)
+        .map_err(IntoResponse::into_response)?;
     let row = new_prediction(&session, &p);
     let id = state
         .writer()
         .save(row.clone())
         .await
-        .map_err(|e| AppError::from(e).json())?;
+        .map_err(|e| AppError::from(e).json().into_response())?;
     let stored = PredictionRow {
         id,
         created_at: row.created_at,

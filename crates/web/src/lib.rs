@@ -8,6 +8,7 @@ mod health;
 mod observability;
 mod openapi;
 mod pages;
+mod ratelimit;
 mod security;
 mod session;
 mod state;
@@ -16,6 +17,7 @@ mod views;
 mod writer;
 
 pub use observability::install as install_metrics;
+pub use ratelimit::{Rate, RateLimitConfig};
 pub use state::{AppConfig, AppState};
 
 use axum::Router;
@@ -66,6 +68,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::layer,
         ));
     let app = Router::new()
         .merge(with_session)

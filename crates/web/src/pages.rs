@@ -196,6 +196,7 @@ pub fn new_prediction(session: &Session, p: &FixturePrediction) -> NewPrediction
 pub async fn predict_submit(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
+    Extension(ip): Extension<crate::ratelimit::ClientIp>,
     Form(form): Form<PredictForm>,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog();
@@ -250,6 +251,13 @@ pub async fn predict_submit(
         }
         let p = predict_page(&state, &session, Some(&entry.league.code), rows, message)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&p)).into_response());
+    }
+    if let Err(limited) =
+        state
+            .limiters()
+            .predictions(session.user_id, ip.0, ok.len() as u32, false)
+    {
+        return Ok(limited.into_response());
     }
     let mut ids = Vec::new();
     for row in ok {

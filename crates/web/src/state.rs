@@ -13,6 +13,7 @@ pub struct AppConfig {
     /// says `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     pub session_days: i64,
+    pub rate_limits: crate::ratelimit::RateLimitConfig,
 }
 
 impl Default for AppConfig {
@@ -20,6 +21,7 @@ impl Default for AppConfig {
         AppConfig {
             secure_cookies: false,
             session_days: 30,
+            rate_limits: crate::ratelimit::RateLimitConfig::default(),
         }
     }
 }
@@ -35,6 +37,7 @@ struct Inner {
     sessions: moka::future::Cache<String, Session>,
     writer: PredictionWriter,
     assets: Assets,
+    limiters: crate::ratelimit::Limiters,
     config: AppConfig,
 }
 
@@ -52,6 +55,7 @@ impl AppState {
                     .time_to_idle(Duration::from_secs(600))
                     .build(),
                 assets: Assets::new(),
+                limiters: crate::ratelimit::Limiters::new(config.rate_limits.clone()),
                 config,
             }),
         })
@@ -88,6 +92,10 @@ impl AppState {
 
     pub(crate) fn assets(&self) -> &Assets {
         &self.inner.assets
+    }
+
+    pub(crate) fn limiters(&self) -> &crate::ratelimit::Limiters {
+        &self.inner.limiters
     }
 
     pub(crate) fn config(&self) -> &AppConfig {

@@ -93,8 +93,14 @@ fn predict_api_errors_are_json_with_the_right_status() {
             "no SQL in errors"
         );
     }
-    let big = format!("{{\"league\": \"{}\"}}", "x".repeat(100_000));
-    assert_eq!(v.send_json("POST", "/api/predict", &big).status, 413);
+    // An announced body over the limit is refused before it is read.
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+    use std::io::{Read, Write};
+    write!(tcp, "POST /api/predict HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = tcp.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     // Nothing was saved by the failed requests.
     assert_eq!(v.get("/api/history").json()["total"], 0);
 }
@@ -509,4 +515,58 @@ fn metrics_count_requests_by_route_and_responses_carry_a_request_id() {
     assert!(m.body.contains("session_cache_total"));
     assert!(m.body.contains("db_pool_connections{pool=\"write\"}"));
     assert!(m.body.contains("model_fit_seconds"));
+}
+
+#[test]
+fn over_the_limit_answers_429_with_retry_after_and_ratelimit_headers() {
+    let limits = fp_web::RateLimitConfig {
+        anon: "3/hour".parse().unwrap(),
+        user: "1000/day".parse().unwrap(),
+        api: "1000/second".parse().unwrap(),
+        trusted_proxies: Vec::new(),
+    };
+    let s = TestServer::start_with(Backend::Sqlite, limits);
+    let mut v = s.visitor();
+    for _ in 0..3 {
+        assert_eq!(v.predict("E0", "Arsenal", "Chelsea").status, 200);
+    }
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert_eq!(r.status, 429);
+    assert!(r.json()["error"].as_str().unwrap().contains("3/hour"));
+    assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() > 60);
+    assert_eq!(r.header("ratelimit-limit"), Some("3"));
+    assert_eq!(r.header("ratelimit-remaining"), Some("0"));
+    // The form gets a page, and nothing more was saved.
+    let page = v.post_form(
+        "/predict",
+        &[("league", "E0"), ("home", "Leeds"), ("away", "Spurs")],
+    );
+    assert_eq!(page.status, 429);
+    assert!(page.body.contains("Too many predictions"));
+    assert_eq!(v.get("/api/history").json()["total"], 3);
+    // The same client IP is limited across visitors (new cookie, same address).
+    assert_eq!(s.visitor().predict("E0", "Leeds", "Spurs").status, 429);
+    assert!(
+        v.get("/metrics")
+            .body
+            .contains("rate_limit_rejections_total")
+    );
+}
+
+#[test]
+fn the_api_limit_counts_every_api_request_per_client() {
+    let limits = fp_web::RateLimitConfig {
+        api: "5/minute".parse().unwrap(),
+        ..fp_web::RateLimitConfig::default()
+    };
+    let s = TestServer::start_with(Backend::Sqlite, limits);
+    let mut v = s.visitor();
+    for _ in 0..5 {
+        assert_eq!(v.get("/api/leagues").status, 200);
+    }
+    let r = v.get("/api/leagues");
+    assert_eq!(r.status, 429);
+    assert!(r.json()["error"].is_string());
+    // Pages are not API requests.
+    assert_eq!(v.get("/about").status, 200);
 }

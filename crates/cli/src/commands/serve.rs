@@ -19,6 +19,18 @@ pub struct ServeArgs {
     /// Days a session lasts
     #[arg(long, env = "SESSION_DAYS", default_value_t = 30)]
     pub session_days: i64,
+    /// Predictions per anonymous client IP (N/second|minute|hour|day)
+    #[arg(long, env = "RATE_LIMIT_ANON", default_value = "100/hour")]
+    pub rate_limit_anon: fp_web::Rate,
+    /// Predictions per account
+    #[arg(long, env = "RATE_LIMIT_USER", default_value = "1000/day")]
+    pub rate_limit_user: fp_web::Rate,
+    /// All API requests per client
+    #[arg(long, env = "RATE_LIMIT_API", default_value = "10/second")]
+    pub rate_limit_api: fp_web::Rate,
+    /// Proxies whose X-Forwarded-For is believed (comma-separated IPs)
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// When to run cleanup-predictions (cron with seconds: sec min hour day month weekday), or "off"
     #[arg(long, env = "CLEANUP_CRON", default_value = "0 0 2 * * *")]
     pub cleanup_cron: String,
@@ -130,6 +142,12 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let config = AppConfig {
         secure_cookies: args.secure_cookies,
         session_days: args.session_days,
+        rate_limits: fp_web::RateLimitConfig {
+            anon: args.rate_limit_anon,
+            user: args.rate_limit_user,
+            api: args.rate_limit_api,
+            trusted_proxies: args.trusted_proxies.clone(),
+        },
     };
     let state = AppState::new(store, config)
         .await
@@ -140,9 +158,12 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     println!("listening on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -52,6 +52,21 @@ pub fn csv() -> String {
 
 impl TestServer {
     pub fn start(backend: Backend) -> TestServer {
+        let generous: fp_web::Rate = "1000000/second".parse().unwrap();
+        let limits = fp_web::RateLimitConfig {
+            anon: generous,
+            user: generous,
+            api: generous,
+            trusted_proxies: Vec::new(),
+        };
+        TestServer::start_with(backend, limits)
+    }
+
+    pub fn start_with(backend: Backend, rate_limits: fp_web::RateLimitConfig) -> TestServer {
+        let config = fp_web::AppConfig {
+            rate_limits,
+            ..fp_web::AppConfig::default()
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -64,13 +79,15 @@ impl TestServer {
             let records = fp_csv::parse(csv().as_bytes(), "test.csv").unwrap();
             db.store.import_matches(&records).await.unwrap();
             fp_engine::refit_all(&db.store, |_| {}).await.unwrap();
-            let state = fp_web::AppState::new(db.store.clone(), fp_web::AppConfig::default())
+            let state = fp_web::AppState::new(db.store.clone(), config)
                 .await
                 .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             tokio::spawn(async move {
-                axum::serve(listener, fp_web::router(state)).await.unwrap();
+                let app = fp_web::router(state)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+                axum::serve(listener, app).await.unwrap();
             });
             db
         });
