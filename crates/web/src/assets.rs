@@ -37,8 +37,15 @@ const SOURCES: [(&str, &str, &[u8], &str); 3] = [
     ),
 ];
 
+static SHARED: std::sync::OnceLock<Assets> = std::sync::OnceLock::new();
+
 impl Assets {
-    pub fn new() -> Self {
+    /// The assets, hashed once per process.
+    pub fn shared() -> &'static Assets {
+        SHARED.get_or_init(Assets::new)
+    }
+
+    fn new() -> Self {
         let files = SOURCES
             .iter()
             .map(|(stem, ext, body, content_type)| {

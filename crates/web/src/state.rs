@@ -36,7 +36,6 @@ struct Inner {
     catalog: RwLock<Arc<Catalog>>,
     sessions: moka::future::Cache<String, Session>,
     writer: PredictionWriter,
-    assets: Assets,
     limiters: crate::ratelimit::Limiters,
     config: AppConfig,
 }
@@ -54,7 +53,6 @@ impl AppState {
                     .max_capacity(100_000)
                     .time_to_idle(Duration::from_secs(600))
                     .build(),
-                assets: Assets::new(),
                 limiters: crate::ratelimit::Limiters::new(config.rate_limits.clone()),
                 config,
             }),
@@ -90,8 +88,8 @@ impl AppState {
         &self.inner.writer
     }
 
-    pub(crate) fn assets(&self) -> &Assets {
-        &self.inner.assets
+    pub(crate) fn assets(&self) -> &'static Assets {
+        Assets::shared()
     }
 
     pub(crate) fn limiters(&self) -> &crate::ratelimit::Limiters {

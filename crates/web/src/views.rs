@@ -58,7 +58,7 @@ impl Nav {
 
     /// For error pages rendered without request context.
     pub fn anonymous() -> Self {
-        let assets = crate::assets::Assets::new();
+        let assets = crate::assets::Assets::shared();
         Nav {
             css: assets.url("app.css"),
             js: assets.url("app.js"),
