@@ -11,9 +11,17 @@ use serde_json::json;
 pub async fn health(State(state): State<AppState>) -> Response {
     let catalog = state.catalog();
     let models = catalog.leagues.iter().filter(|l| l.model.is_some()).count();
+    // "in use", "down (reading from the primary)", or null when no replica is configured.
+    let replica = state.store().replica_in_use().map(|up| {
+        if up {
+            "in use"
+        } else {
+            "down (reading from the primary)"
+        }
+    });
     match state.store().ping().await {
         Ok(()) => Json(json!({
-            "status": "ok", "database": "ok", "cache": "ok",
+            "status": "ok", "database": "ok", "read_replica": replica, "cache": "ok",
             "leagues": catalog.leagues.len(), "models": models,
         }))
         .into_response(),

@@ -468,6 +468,7 @@ fn health_reports_the_database() {
     assert_eq!(h["status"], "ok");
     assert_eq!(h["database"], "ok");
     assert_eq!(h["cache"], "ok");
+    assert!(h["read_replica"].is_null(), "no replica configured");
     assert_eq!(v.get("/livez").status, 200);
     assert_eq!(v.get("/readyz").status, 200);
 }
