@@ -19,31 +19,37 @@ impl PredictionWriter {
     pub fn start(store: Store) -> Self {
         let (tx, mut rx) = mpsc::channel::<(NewPrediction, Reply)>(8192);
         tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(MAX_BATCH);
-            while let Some(first) = rx.recv().await {
-                batch.push(first);
-                while batch.len() < MAX_BATCH {
+            // Rows and their waiting requests, kept side by side so rows are not copied.
+            let mut rows: Vec<NewPrediction> = Vec::with_capacity(MAX_BATCH);
+            let mut replies: Vec<Reply> = Vec::with_capacity(MAX_BATCH);
+            while let Some((row, reply)) = rx.recv().await {
+                rows.push(row);
+                replies.push(reply);
+                while rows.len() < MAX_BATCH {
                     match rx.try_recv() {
-                        Ok(item) => batch.push(item),
+                        Ok((row, reply)) => {
+                            rows.push(row);
+                            replies.push(reply);
+                        }
                         Err(_) => break,
                     }
                 }
-                let rows: Vec<NewPrediction> = batch.iter().map(|(r, _)| r.clone()).collect();
                 match store.insert_predictions(&rows).await {
                     Ok(ids) => {
                         metrics::counter!("predictions_saved_total").increment(ids.len() as u64);
                         metrics::histogram!("prediction_write_batch_size").record(ids.len() as f64);
-                        for ((_, reply), id) in batch.drain(..).zip(ids) {
+                        for (reply, id) in replies.drain(..).zip(ids) {
                             let _ = reply.send(Ok(id));
                         }
                     }
                     Err(e) => {
                         tracing::error!(error = %e, rows = rows.len(), "saving predictions failed");
-                        for (_, reply) in batch.drain(..) {
+                        for reply in replies.drain(..) {
                             let _ = reply.send(Err(e.to_string()));
                         }
                     }
                 }
+                rows.clear();
             }
         });
         PredictionWriter { tx }
