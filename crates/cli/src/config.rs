@@ -62,6 +62,80 @@ pub fn redact(url: &str) -> String {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// Redis shared by the instances (cache and rate limits), e.g. redis://127.0.0.1:6379;
+    /// unset: in-process cache and limits only
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+    /// Start of every Redis key (one per deployment sharing a Redis)
+    #[arg(long, env = "CACHE_PREFIX", default_value = "fp", global = true)]
+    pub cache_prefix: String,
+    /// Longest wait for a Redis reply, in milliseconds, before doing without it
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 250, global = true)]
+    pub redis_timeout_ms: u64,
+    /// Seconds team statistics stay cached
+    #[arg(long, env = "CACHE_TTL_TEAM", default_value_t = 300, global = true)]
+    pub cache_ttl_team: u64,
+    /// Seconds head-to-head records stay cached
+    #[arg(long, env = "CACHE_TTL_H2H", default_value_t = 600, global = true)]
+    pub cache_ttl_h2h: u64,
+    /// Seconds the forecast of a fixture under the current model stays cached
+    #[arg(long, env = "CACHE_TTL_FORECAST", default_value_t = 300, global = true)]
+    pub cache_ttl_forecast: u64,
+}
+
+impl CacheArgs {
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis_url.as_deref().filter(|u| !u.is_empty())
+    }
+
+    pub fn config(&self) -> fp_web::CacheConfig {
+        let defaults = fp_web::CacheConfig::default();
+        fp_web::CacheConfig {
+            redis_url: self.redis_url().map(str::to_string),
+            prefix: self.cache_prefix.clone(),
+            ttls: fp_web::Ttls {
+                team: Duration::from_secs(self.cache_ttl_team),
+                head_to_head: Duration::from_secs(self.cache_ttl_h2h),
+                forecast: Duration::from_secs(self.cache_ttl_forecast),
+                ..defaults.ttls
+            },
+            redis: fp_web::LinkSettings {
+                timeout: Duration::from_millis(self.redis_timeout_ms.max(1)),
+                ..defaults.redis
+            },
+            ..defaults
+        }
+    }
+
+    /// After an import or a refit: tell the servers sharing Redis to reload (they watch the
+    /// cache generation). Without Redis, running servers reload at their next refit.
+    pub async fn announce_new_data(&self) {
+        let Some(url) = self.redis_url() else { return };
+        let config = self.config();
+        match fp_cache::RedisLink::new(url, config.redis) {
+            Ok(link) => {
+                let cache = fp_cache::Cache::new(
+                    Some(std::sync::Arc::new(link)),
+                    &config.prefix,
+                    config.ttls,
+                    1,
+                );
+                let (after, shared) = cache.bump().await;
+                if shared {
+                    println!("told the servers sharing Redis to reload (cache generation {after})");
+                } else {
+                    eprintln!(
+                        "warning: Redis did not answer: running servers keep the data they loaded until they restart"
+                    );
+                }
+            }
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct LogArgs {
     /// Log format: text or json
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]

@@ -6,7 +6,7 @@ mod dataset;
 mod progress;
 
 use clap::{Parser, Subcommand};
-use config::{DbArgs, LogArgs};
+use config::{CacheArgs, DbArgs, LogArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +20,8 @@ Match data: football-data.co.uk (credit to them for every figure derived from it
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
+    #[command(flatten)]
+    cache: CacheArgs,
     #[command(flatten)]
     log: LogArgs,
     #[command(subcommand)]
@@ -80,13 +82,13 @@ fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => commands::serve::run(&cli.db, args).await,
-        Command::Import(args) => commands::import::run(&cli.db, args).await,
-        Command::Sync(args) => commands::sync::run(&cli.db, args).await,
+        Command::Serve(args) => commands::serve::run(&cli.db, &cli.cache, args).await,
+        Command::Import(args) => commands::import::run(&cli.db, &cli.cache, args).await,
+        Command::Sync(args) => commands::sync::run(&cli.db, &cli.cache, args).await,
         Command::Migrate => commands::migrate::run(&cli.db).await,
         Command::CleanupPredictions(args) => commands::cleanup::run(&cli.db, args).await,
         Command::GenerateLoad(args) => commands::generate_load::run(&cli.db, args).await,
-        Command::Refit(args) => commands::refit::run(&cli.db, args).await,
+        Command::Refit(args) => commands::refit::run(&cli.db, &cli.cache, args).await,
         Command::Backtest(args) => {
             tokio::task::spawn_blocking(move || commands::backtest::run(args)).await?
         }

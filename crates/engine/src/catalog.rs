@@ -12,6 +12,7 @@ use fp_model::predictor::Forecast;
 use fp_model::{Game, TeamId};
 use fp_storage::{League, ModelVersion, Store, Team};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One league's data in memory.
 pub struct LeagueEntry {
@@ -28,13 +29,55 @@ pub struct LeagueEntry {
     by_team: HashMap<TeamId, Vec<usize>>,
 }
 
+/// Two teams of a league with a model, checked but not yet predicted.
+#[derive(Clone, Copy)]
+pub struct Fixture<'a> {
+    pub league: &'a LeagueEntry,
+    pub home: &'a Team,
+    pub away: &'a Team,
+    pub version: &'a ModelVersion,
+    model: &'a StoredModel,
+}
+
+impl<'a> Fixture<'a> {
+    /// Runs the model (the costly part: a score matrix per member model).
+    pub fn forecast(&self) -> Forecast {
+        self.model
+            .model
+            .predict(self.home.id as TeamId, self.away.id as TeamId)
+    }
+
+    /// Names this fixture under this model version: the same key gives the same forecast.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.league.league.id, self.home.id, self.away.id, self.version.id
+        )
+    }
+
+    /// The fixture with its forecast (computed here, or taken from a cache by the caller).
+    pub fn with_forecast(self, forecast: Arc<Forecast>) -> FixturePrediction<'a> {
+        FixturePrediction {
+            league: self.league,
+            home: self.home,
+            away: self.away,
+            version: self.version,
+            forecast,
+        }
+    }
+
+    pub fn predict(self) -> FixturePrediction<'a> {
+        let forecast = Arc::new(self.forecast());
+        self.with_forecast(forecast)
+    }
+}
+
 /// A prediction for two teams of a league, with the facts shown next to it.
 pub struct FixturePrediction<'a> {
     pub league: &'a LeagueEntry,
     pub home: &'a Team,
     pub away: &'a Team,
-    pub forecast: Forecast,
-    pub matrix: ScoreMatrix,
+    pub forecast: Arc<Forecast>,
     pub version: &'a ModelVersion,
 }
 
@@ -130,12 +173,23 @@ impl Catalog {
         self.leagues.iter().any(|l| l.model.is_some())
     }
 
+    /// Predicts a fixture by league code and team names.
     pub fn predict(
         &self,
         league: &str,
         home: &str,
         away: &str,
     ) -> Result<FixturePrediction<'_>, LookupError> {
+        Ok(self.fixture(league, home, away)?.predict())
+    }
+
+    /// Checks a fixture by league code and team names, without running the model.
+    pub fn fixture(
+        &self,
+        league: &str,
+        home: &str,
+        away: &str,
+    ) -> Result<Fixture<'_>, LookupError> {
         let entry = self
             .league(league)
             .ok_or_else(|| LookupError::UnknownLeague(league.to_string()))?;
@@ -146,7 +200,7 @@ impl Catalog {
             })
         };
         let (h, a) = (find(home)?, find(away)?);
-        entry.predict_teams(h, a)
+        entry.fixture(h, a)
     }
 }
 
@@ -159,11 +213,11 @@ impl LeagueEntry {
         self.by_id.get(&id).map(|&i| &self.teams[i])
     }
 
-    pub fn predict_teams<'a>(
+    pub fn fixture<'a>(
         &'a self,
         home: &'a Team,
         away: &'a Team,
-    ) -> Result<FixturePrediction<'a>, LookupError> {
+    ) -> Result<Fixture<'a>, LookupError> {
         if home.id == away.id {
             return Err(LookupError::SameTeam);
         }
@@ -171,16 +225,12 @@ impl LeagueEntry {
             .model
             .as_ref()
             .ok_or_else(|| LookupError::NoModel(self.league.code.clone()))?;
-        let (forecast, matrix) = model
-            .model
-            .predict_with_matrix(home.id as TeamId, away.id as TeamId);
-        Ok(FixturePrediction {
+        Ok(Fixture {
             league: self,
             home,
             away,
-            forecast,
-            matrix,
             version,
+            model,
         })
     }
 

@@ -1,5 +1,6 @@
 //! The JSON API. Every error answers with `{"error": "…"}`.
 
+use crate::cached::FixtureFacts;
 use crate::error::AppError;
 use crate::pages::{PER_PAGE, new_prediction};
 use crate::session::Session;
@@ -8,6 +9,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
 use fp_engine::{Catalog, LeagueEntry};
+use fp_model::facts::{FormEntry, HeadToHead};
 use fp_model::markets::Markets;
 use fp_storage::{HistoryFilter, PredictionRow};
 use serde::Deserialize;
@@ -49,10 +51,8 @@ pub struct PredictRequest {
     away_team: String,
 }
 
-fn form_json(entry: &LeagueEntry, team: i64) -> Vec<Value> {
-    entry
-        .form(team, 5)
-        .iter()
+fn form_json(entry: &LeagueEntry, form: &[FormEntry]) -> Vec<Value> {
+    form.iter()
         .map(|f| {
             json!({
                 "date": f.date, "opponent": entry.team_name(f.opponent), "home": f.at_home,
@@ -62,8 +62,7 @@ fn form_json(entry: &LeagueEntry, team: i64) -> Vec<Value> {
         .collect()
 }
 
-fn h2h_json(entry: &LeagueEntry, a: i64, b: i64, n: usize) -> Value {
-    let h = entry.head_to_head(a, b, n);
+fn h2h_json(entry: &LeagueEntry, h: &HeadToHead) -> Value {
     json!({
         "meetings": h.meetings.iter().map(|g| json!({
             "date": g.date, "home_team": entry.team_name(g.home), "away_team": entry.team_name(g.away),
@@ -85,7 +84,12 @@ fn stored_markets(entry: &LeagueEntry, row: &PredictionRow) -> Markets {
 }
 
 /// A stored prediction as JSON, with its markets and the current facts.
-pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow, m: &Markets) -> Value {
+pub fn prediction_json(
+    entry: &LeagueEntry,
+    row: &PredictionRow,
+    m: &Markets,
+    facts: &FixtureFacts,
+) -> Value {
     let version = entry
         .model
         .as_ref()
@@ -107,8 +111,8 @@ pub fn prediction_json(entry: &LeagueEntry, row: &PredictionRow, m: &Markets) ->
         "double_chance": m.double_chance,
         "over_under": m.over_under,
         "both_teams_to_score": m.both_teams_to_score,
-        "form": {"home": form_json(entry, row.home_team_id), "away": form_json(entry, row.away_team_id)},
-        "head_to_head": h2h_json(entry, row.home_team_id, row.away_team_id, 6),
+        "form": {"home": form_json(entry, &facts.home.form), "away": form_json(entry, &facts.away.form)},
+        "head_to_head": h2h_json(entry, &facts.h2h),
         "model": {
             "version": row.model_version_id,
             "data_to": version.map(|v| v.data_to),
@@ -126,13 +130,15 @@ pub async fn predict(
     use axum::response::IntoResponse;
     let req = json_body(body).map_err(IntoResponse::into_response)?;
     let catalog = state.catalog();
-    let p = catalog
-        .predict(&req.league, &req.home_team, &req.away_team)
+    let fixture = catalog
+        .fixture(&req.league, &req.home_team, &req.away_team)
         .map_err(|e| AppError::from(e).json().into_response())?;
     state
         .limiters()
         .predictions(session.user_id, ip.0, 1, true)
+        .await
         .map_err(IntoResponse::into_response)?;
+    let p = state.predict(fixture).await;
     let row = new_prediction(&session, &p);
     let id = state
         .writer()
@@ -163,10 +169,14 @@ pub async fn predict(
         actual_away_goals: None,
         actual_result: None,
     };
+    let facts = state
+        .fixture_facts(p.league, stored.home_team_id, stored.away_team_id)
+        .await;
     Ok(Json(prediction_json(
         p.league,
         &stored,
         &p.forecast.markets,
+        &facts,
     )))
 }
 
@@ -186,10 +196,14 @@ pub async fn prediction(
     let entry = catalog
         .league_by_id(row.league_id)
         .ok_or_else(|| AppError::not_found("league no longer in the data").json())?;
+    let facts = state
+        .fixture_facts(entry, row.home_team_id, row.away_team_id)
+        .await;
     Ok(Json(prediction_json(
         entry,
         &row,
         &stored_markets(entry, &row),
+        &facts,
     )))
 }
 
@@ -288,13 +302,22 @@ pub async fn delete_history(
 
 pub async fn leagues(State(state): State<AppState>) -> ApiResult {
     let catalog = state.catalog();
-    Ok(Json(json!(catalog.leagues.iter().map(|e| json!({
+    let key = format!("list:{}:{}", catalog.leagues.len(), catalog.total_matches);
+    let list: std::sync::Arc<Value> = state
+        .cache()
+        .get_or_load(fp_cache::Kind::League, &key, || league_list(&catalog))
+        .await;
+    Ok(Json(Value::clone(&list)))
+}
+
+fn league_list(catalog: &Catalog) -> Value {
+    json!(catalog.leagues.iter().map(|e| json!({
         "code": e.league.code, "name": e.league.name, "matches": e.league.matches, "teams": e.league.teams,
         "first_date": e.league.first_date, "last_date": e.league.last_date,
         "model": e.model.as_ref().map(|(v, m)| json!({
             "version": v.id, "data_to": v.data_to, "fitted_at": v.fitted_at, "evaluation": m.evaluation,
         })),
-    })).collect::<Vec<_>>())))
+    })).collect::<Vec<_>>())
 }
 
 pub async fn teams(
@@ -330,9 +353,10 @@ pub async fn team(
         let (attack, defence) = m.model.dc_shots.team_ratings(id as u32);
         json!({"attack": attack, "defence": defence, "elo": m.model.elo.rating(id as u32, m.model.fitted_for), "model_version": v.id})
     });
+    let stats = state.team_stats(entry, id).await;
     Ok(Json(json!({
         "id": t.id, "name": t.name, "league": entry.league.code,
-        "record": entry.record(id), "form": form_json(entry, id), "ratings": ratings,
+        "record": stats.record, "form": form_json(entry, &stats.form), "ratings": ratings,
     })))
 }
 
@@ -358,7 +382,8 @@ pub async fn h2h(
         })
     };
     let (a, b) = (find(&p.home)?, find(&p.away)?);
-    let mut v = h2h_json(entry, a.id, b.id, 1000);
+    let h = state.head_to_head(entry, a.id, b.id, 1000).await;
+    let mut v = h2h_json(entry, &h);
     v["home_team"] = json!(a.name);
     v["away_team"] = json!(b.name);
     Ok(Json(v))

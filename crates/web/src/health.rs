@@ -7,7 +7,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-/// 200 while the database answers, 503 when it does not.
+/// "ok" for the in-process cache, or the state of Redis when one is configured.
+async fn cache_status(state: &AppState) -> Result<&'static str, String> {
+    match state.cache().redis() {
+        None => Ok("ok"),
+        Some(redis) => match redis.ping().await {
+            Ok(()) => Ok("ok"),
+            Err(e) => Err(format!(
+                "Redis unavailable ({e}): serving without the shared cache"
+            )),
+        },
+    }
+}
+
+/// 200 while the database answers (`degraded` when Redis is configured but down), 503 when
+/// the database does not.
 pub async fn health(State(state): State<AppState>) -> Response {
     let catalog = state.catalog();
     let models = catalog.leagues.iter().filter(|l| l.model.is_some()).count();
@@ -19,15 +33,27 @@ pub async fn health(State(state): State<AppState>) -> Response {
             "down (reading from the primary)"
         }
     });
-    match state.store().ping().await {
+    let (database, cache) = tokio::join!(state.store().ping(), cache_status(&state));
+    let (cache_ok, cache) = match cache {
+        Ok(s) => (true, s.to_string()),
+        Err(e) => (false, e),
+    };
+    let tier = if state.cache().redis().is_some() {
+        "redis + in-process"
+    } else {
+        "in-process"
+    };
+    match database {
         Ok(()) => Json(json!({
-            "status": "ok", "database": "ok", "read_replica": replica, "cache": "ok",
+            "status": if cache_ok { "ok" } else { "degraded" },
+            "database": "ok", "read_replica": replica, "cache": cache, "cache_tiers": tier,
+            "cache_generation": state.cache().generation(),
             "leagues": catalog.leagues.len(), "models": models,
         }))
         .into_response(),
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unhealthy", "database": e.to_string(), "cache": "ok"})),
+            Json(json!({"status": "unhealthy", "database": e.to_string(), "cache": cache, "cache_tiers": tier})),
         )
             .into_response(),
     }

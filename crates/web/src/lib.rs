@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 mod auth;
+mod cached;
 mod error;
 mod health;
 mod observability;
@@ -16,9 +17,10 @@ mod svg;
 mod views;
 mod writer;
 
+pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use observability::install as install_metrics;
 pub use ratelimit::{Rate, RateLimitConfig};
-pub use state::{AppConfig, AppState};
+pub use state::{AppConfig, AppState, CacheConfig, StartError};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -1,5 +1,6 @@
 //! Server-rendered pages. They work without JavaScript; `app.js` only adds conveniences.
 
+use crate::cached::FixtureFacts;
 use crate::error::AppError;
 use crate::session::Session;
 use crate::state::AppState;
@@ -216,7 +217,7 @@ pub async fn predict_submit(
         )));
     }
     let mut rows = Vec::new();
-    let mut ok = Vec::new();
+    let mut fixtures = Vec::new();
     let n = form.home.len().max(form.away.len());
     for i in 0..n {
         let home = form.home.get(i).cloned().unwrap_or_default();
@@ -230,9 +231,9 @@ pub async fn predict_submit(
             Some("The two teams must differ.".to_string())
         } else {
             match (entry.team(&home), entry.team(&away)) {
-                (Some(h), Some(a)) => match entry.predict_teams(h, a) {
-                    Ok(p) => {
-                        ok.push(new_prediction(&session, &p));
+                (Some(h), Some(a)) => match entry.fixture(h, a) {
+                    Ok(f) => {
+                        fixtures.push(f);
                         None
                     }
                     Err(e) => Some(e.to_string()),
@@ -252,16 +253,17 @@ pub async fn predict_submit(
         let p = predict_page(&state, &session, Some(&entry.league.code), rows, message)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&p)).into_response());
     }
-    if let Err(limited) =
-        state
-            .limiters()
-            .predictions(session.user_id, ip.0, ok.len() as u32, false)
+    if let Err(limited) = state
+        .limiters()
+        .predictions(session.user_id, ip.0, fixtures.len() as u32, false)
+        .await
     {
         return Ok(limited.into_response());
     }
     let mut ids = Vec::new();
-    for row in ok {
-        ids.push(state.writer().save(row).await?);
+    for f in fixtures {
+        let p = state.predict(f).await;
+        ids.push(state.writer().save(new_prediction(&session, &p)).await?);
     }
     Ok(match ids.as_slice() {
         [id] => Redirect::to(&format!("/predictions/{id}")).into_response(),
@@ -269,10 +271,8 @@ pub async fn predict_submit(
     })
 }
 
-fn form_lines(entry: &LeagueEntry, team: i64) -> Vec<FormLine> {
-    entry
-        .form(team, 5)
-        .into_iter()
+fn form_lines(entry: &LeagueEntry, form: &[fp_model::facts::FormEntry]) -> Vec<FormLine> {
+    form.iter()
         .map(|f| FormLine {
             date: f.date.to_string(),
             opponent: format!(
@@ -323,14 +323,17 @@ pub async fn prediction(
     let entry = catalog.league_by_id(row.league_id).ok_or_else(|| {
         AppError::not_found("the league of this prediction is no longer in the data")
     })?;
-    let view = result_view(entry, &row);
+    let facts = state
+        .fixture_facts(entry, row.home_team_id, row.away_team_id)
+        .await;
+    let view = result_view(entry, &row, &facts);
     Ok(page(&ResultPage {
         nav: Nav::new(&state, &session),
         r: view,
     }))
 }
 
-pub fn result_view(entry: &LeagueEntry, row: &PredictionRow) -> ResultView {
+pub fn result_view(entry: &LeagueEntry, row: &PredictionRow, facts: &FixtureFacts) -> ResultView {
     let probs = fp_model::Probabilities {
         home: row.p_home,
         draw: row.p_draw,
@@ -349,7 +352,7 @@ pub fn result_view(entry: &LeagueEntry, row: &PredictionRow) -> ResultView {
         ),
     };
     let (h, a) = (row.home_team.as_str(), row.away_team.as_str());
-    let h2h = entry.head_to_head(row.home_team_id, row.away_team_id, 6);
+    let h2h = &facts.h2h;
     let mut m = vec![
         (
             "Double chance 1X".to_string(),
@@ -403,17 +406,17 @@ pub fn result_view(entry: &LeagueEntry, row: &PredictionRow) -> ResultView {
         heat_map: svg::heat_map(|i, j| matrix.get(i, j), 5, h, a),
         markets: m,
         form: vec![
-            (h.to_string(), form_lines(entry, row.home_team_id)),
-            (a.to_string(), form_lines(entry, row.away_team_id)),
+            (h.to_string(), form_lines(entry, &facts.home.form)),
+            (a.to_string(), form_lines(entry, &facts.away.form)),
         ],
-        h2h_summary: h2h_summary(h, a, &h2h),
+        h2h_summary: h2h_summary(h, a, h2h),
         h2h_link: format!(
             "/h2h?league={}&home={}&away={}",
             row.league_code,
             urlencode(h),
             urlencode(a)
         ),
-        meetings: meetings(entry, &h2h),
+        meetings: meetings(entry, h2h),
     }
 }
 
@@ -656,7 +659,8 @@ pub async fn team(
         .iter()
         .find_map(|e| e.team_by_id(id).map(|t| (e, t)))
         .ok_or_else(|| AppError::not_found("no such team"))?;
-    let r = entry.record(id);
+    let stats = state.team_stats(entry, id).await;
+    let r = stats.record;
     let cells = |x: &fp_model::facts::Record| {
         let mut c = record_cells(x);
         c.push(format!("{:.2}", x.goals_for_per_match()));
@@ -687,7 +691,7 @@ pub async fn team(
             ("Away", cells(&r.away)),
             ("Total", cells(&r.total)),
         ],
-        form: form_lines(entry, id),
+        form: form_lines(entry, &stats.form),
         ratings,
         chart: svg::line_chart(&history, &format!("Elo rating of {}", team.name)),
     }))
@@ -715,7 +719,7 @@ pub async fn h2h(
             entry.league.code
         )));
     };
-    let h = entry.head_to_head(a.id, b.id, 100);
+    let h = state.head_to_head(entry, a.id, b.id, 100).await;
     Ok(page(&H2hPage {
         nav: Nav::new(&state, &session),
         league_code: entry.league.code.clone(),
@@ -736,7 +740,8 @@ pub async fn league(
     let entry = catalog
         .league(&code)
         .ok_or_else(|| AppError::not_found(format!("unknown league \"{code}\"")))?;
-    let (season, table) = entry.current_table().unwrap_or_default();
+    let t = state.table(entry).await;
+    let (season, table) = (t.season.clone(), &t.rows);
     Ok(page(&LeaguePage {
         nav: Nav::new(&state, &session),
         code: entry.league.code.clone(),

@@ -4,8 +4,8 @@
 //! elsewhere. The client IP comes from `X-Forwarded-For` only when the connection comes from a
 //! configured trusted proxy.
 //!
-//! (Limits shared by several instances through Redis are not built yet: each instance counts
-//! on its own.)
+//! With Redis the budgets are shared by every instance (a GCRA Lua script, see `fp_cache`);
+//! without Redis, or while it is down, each instance counts on its own (governor).
 
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -91,12 +91,21 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// A GCRA limiter per kind of limit, keyed by client.
+/// A GCRA limiter per kind of limit, keyed by client: in Redis when configured and up, else
+/// in process.
 pub struct Limiters {
     config: RateLimitConfig,
+    shared: Option<fp_cache::SharedLimiter>,
     anon: DefaultKeyedRateLimiter<String>,
     user: DefaultKeyedRateLimiter<String>,
     api: DefaultKeyedRateLimiter<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Anon,
+    User,
+    Api,
 }
 
 fn quota(rate: Rate) -> Quota {
@@ -164,8 +173,9 @@ impl IntoResponse for Limited {
 }
 
 impl Limiters {
-    pub fn new(config: RateLimitConfig) -> Self {
+    pub fn new(config: RateLimitConfig, shared: Option<fp_cache::SharedLimiter>) -> Self {
         Limiters {
+            shared,
             anon: DefaultKeyedRateLimiter::keyed(quota(config.anon)),
             user: DefaultKeyedRateLimiter::keyed(quota(config.user)),
             api: DefaultKeyedRateLimiter::keyed(quota(config.api)),
@@ -173,14 +183,28 @@ impl Limiters {
         }
     }
 
-    fn check(
-        limiter: &DefaultKeyedRateLimiter<String>,
-        key: String,
-        n: u32,
-        rate: Rate,
-        what: &'static str,
-        json: bool,
-    ) -> Result<(), Limited> {
+    async fn check(&self, which: Which, key: String, n: u32, json: bool) -> Result<(), Limited> {
+        let (limiter, rate, what, name) = match which {
+            Which::Anon => (&self.anon, self.config.anon, "predictions", "anon"),
+            Which::User => (&self.user, self.config.user, "predictions", "user"),
+            Which::Api => (&self.api, self.config.api, "API requests", "api"),
+        };
+        if let Some(shared) = &self.shared
+            && let Some(d) = shared
+                .check(&format!("{name}:{key}"), rate.count, rate.period, n)
+                .await
+        {
+            return if d.allowed {
+                Ok(())
+            } else {
+                Err(Limited {
+                    rate,
+                    retry_after: d.retry_after,
+                    what,
+                    json,
+                })
+            };
+        }
         let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
         match limiter.check_key_n(&key, n) {
             Ok(Ok(())) => Ok(()),
@@ -201,7 +225,7 @@ impl Limiters {
     }
 
     /// `n` predictions by this visitor: per account when logged in, else per client IP.
-    pub fn predictions(
+    pub async fn predictions(
         &self,
         user_id: Option<i64>,
         ip: IpAddr,
@@ -209,22 +233,8 @@ impl Limiters {
         json: bool,
     ) -> Result<(), Limited> {
         match user_id {
-            Some(id) => Self::check(
-                &self.user,
-                format!("user:{id}"),
-                n,
-                self.config.user,
-                "predictions",
-                json,
-            ),
-            None => Self::check(
-                &self.anon,
-                format!("ip:{ip}"),
-                n,
-                self.config.anon,
-                "predictions",
-                json,
-            ),
+            Some(id) => self.check(Which::User, format!("user:{id}"), n, json).await,
+            None => self.check(Which::Anon, format!("ip:{ip}"), n, json).await,
         }
     }
 
@@ -258,14 +268,9 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     let ip = limiters.client_ip(peer, req.headers());
     req.extensions_mut().insert(ClientIp(ip));
     if req.uri().path().starts_with("/api/")
-        && let Err(limited) = Limiters::check(
-            &limiters.api,
-            format!("ip:{ip}"),
-            1,
-            limiters.config.api,
-            "API requests",
-            true,
-        )
+        && let Err(limited) = limiters
+            .check(Which::Api, format!("ip:{ip}"), 1, true)
+            .await
     {
         return limited.into_response();
     }
@@ -291,37 +296,39 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_limit_allows_n_then_refuses_with_a_wait() {
-        let l = Limiters::new(RateLimitConfig {
-            anon: "3/hour".parse().unwrap(),
-            ..RateLimitConfig::default()
-        });
+    #[tokio::test]
+    async fn the_limit_allows_n_then_refuses_with_a_wait() {
+        let l = Limiters::new(
+            RateLimitConfig {
+                anon: "3/hour".parse().unwrap(),
+                ..RateLimitConfig::default()
+            },
+            None,
+        );
         let ip: IpAddr = "10.1.2.3".parse().unwrap();
         for _ in 0..3 {
-            assert!(l.predictions(None, ip, 1, true).is_ok());
+            assert!(l.predictions(None, ip, 1, true).await.is_ok());
         }
-        let refused = l.predictions(None, ip, 1, true).unwrap_err();
+        let refused = l.predictions(None, ip, 1, true).await.unwrap_err();
         assert!(refused.retry_after > Duration::from_secs(60 * 15));
         // Another client, and a logged-in user, have their own budgets.
-        assert!(
-            l.predictions(None, "10.9.9.9".parse().unwrap(), 1, true)
-                .is_ok()
-        );
-        assert!(l.predictions(Some(7), ip, 1, true).is_ok());
+        let other: IpAddr = "10.9.9.9".parse().unwrap();
+        assert!(l.predictions(None, other, 1, true).await.is_ok());
+        assert!(l.predictions(Some(7), ip, 1, true).await.is_ok());
         // A batch larger than the whole budget is refused.
-        assert!(
-            l.predictions(None, "10.4.4.4".parse().unwrap(), 4, true)
-                .is_err()
-        );
+        let batch: IpAddr = "10.4.4.4".parse().unwrap();
+        assert!(l.predictions(None, batch, 4, true).await.is_err());
     }
 
     #[test]
     fn forwarded_for_is_trusted_only_from_proxies() {
-        let l = Limiters::new(RateLimitConfig {
-            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
-            ..RateLimitConfig::default()
-        });
+        let l = Limiters::new(
+            RateLimitConfig {
+                trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+                ..RateLimitConfig::default()
+            },
+            None,
+        );
         let mut h = HeaderMap::new();
         h.insert(
             "x-forwarded-for",

@@ -1,4 +1,4 @@
-use crate::config::DbArgs;
+use crate::config::{CacheArgs, DbArgs};
 use crate::progress;
 use clap::Args;
 use fp_ingest::{ImportReport, collect_csv_files, import_files};
@@ -15,11 +15,14 @@ pub struct ImportArgs {
     pub no_refit: bool,
 }
 
-pub async fn run(db: &DbArgs, args: ImportArgs) -> anyhow::Result<()> {
+pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ImportArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     let report = import_paths(&store, &args.paths).await?;
     println!("{report}");
     refit_if_changed(&store, &report, args.no_refit).await?;
+    if report.changed_data() {
+        cache.announce_new_data().await;
+    }
     finish(&report)
 }
 

@@ -1,4 +1,4 @@
-use crate::config::DbArgs;
+use crate::config::{CacheArgs, DbArgs};
 use crate::progress;
 use clap::Args;
 use fp_storage::Store;
@@ -6,9 +6,11 @@ use fp_storage::Store;
 #[derive(Debug, Args)]
 pub struct RefitArgs {}
 
-pub async fn run(db: &DbArgs, _args: RefitArgs) -> anyhow::Result<()> {
+pub async fn run(db: &DbArgs, cache: &CacheArgs, _args: RefitArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
-    refit(&store).await
+    refit(&store).await?;
+    cache.announce_new_data().await;
+    Ok(())
 }
 
 /// Refits every league and prints one line per stored model version.

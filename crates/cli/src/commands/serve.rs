@@ -1,5 +1,5 @@
 use crate::commands::import::{finish, import_paths, refit_if_changed};
-use crate::config::DbArgs;
+use crate::config::{CacheArgs, DbArgs};
 use anyhow::Context;
 use clap::Args;
 use fp_web::{AppConfig, AppState, NO_DATA_HINT, router};
@@ -124,13 +124,16 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Result<()> {
     fp_web::install_metrics();
     let store = db.open().await?;
     if !args.import.is_empty() {
         let report = import_paths(&store, &args.import).await?;
         println!("{report}");
         refit_if_changed(&store, &report, false).await?;
+        if report.changed_data() {
+            cache.announce_new_data().await;
+        }
         finish(&report)?;
     }
     if store.count_matches().await? == 0 {
@@ -148,6 +151,7 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             api: args.rate_limit_api,
             trusted_proxies: args.trusted_proxies.clone(),
         },
+        cache: cache.config(),
     };
     let state = AppState::new(store, config)
         .await

@@ -71,7 +71,11 @@ impl SyncSettings {
     }
 }
 
-pub async fn run(db: &DbArgs, args: SyncArgs) -> anyhow::Result<()> {
+pub async fn run(
+    db: &DbArgs,
+    cache: &crate::config::CacheArgs,
+    args: SyncArgs,
+) -> anyhow::Result<()> {
     let config = args.settings.config()?;
     let store = db.open().await?;
     let bar = progress::bar(config.targets.len() as u64, "syncing");
@@ -85,5 +89,8 @@ pub async fn run(db: &DbArgs, args: SyncArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     println!("{report}");
     refit_if_changed(&store, &report, args.no_refit).await?;
+    if report.changed_data() {
+        cache.announce_new_data().await;
+    }
     finish(&report)
 }

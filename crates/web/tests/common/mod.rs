@@ -8,6 +8,7 @@ use std::sync::mpsc;
 
 pub struct TestServer {
     pub base: String,
+    pub state: fp_web::AppState,
     pub runtime: tokio::runtime::Runtime,
     pub db: Option<TestDb>,
 }
@@ -67,6 +68,22 @@ impl TestServer {
             rate_limits,
             ..fp_web::AppConfig::default()
         };
+        TestServer::start_config(backend, config, None)
+    }
+
+    /// A second instance over this one's database (as behind a load balancer).
+    pub fn join(&self, config: fp_web::AppConfig) -> TestServer {
+        let url = self.db.as_ref().map(|d| d.url.clone()).unwrap();
+        TestServer::start_config(Backend::Sqlite, config, Some(url))
+    }
+
+    /// `database`: the URL of an existing, filled database (then nothing is imported and the
+    /// database is not dropped with this server).
+    pub fn start_config(
+        backend: Backend,
+        config: fp_web::AppConfig,
+        database: Option<String>,
+    ) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -74,14 +91,25 @@ impl TestServer {
             .unwrap();
         fp_web::install_metrics();
         let (tx, rx) = mpsc::channel();
+        let (state_tx, state_rx) = mpsc::channel();
         let db = runtime.block_on(async {
-            let db = TestDb::new(backend).await;
-            let records = fp_csv::parse(csv().as_bytes(), "test.csv").unwrap();
-            db.store.import_matches(&records).await.unwrap();
-            fp_engine::refit_all(&db.store, |_| {}).await.unwrap();
-            let state = fp_web::AppState::new(db.store.clone(), config)
-                .await
-                .unwrap();
+            let (store, db) = match database {
+                Some(url) => {
+                    let store = fp_storage::Store::open(&fp_storage::DbConfig::new(url))
+                        .await
+                        .unwrap();
+                    (store, None)
+                }
+                None => {
+                    let db = TestDb::new(backend).await;
+                    let records = fp_csv::parse(csv().as_bytes(), "test.csv").unwrap();
+                    db.store.import_matches(&records).await.unwrap();
+                    fp_engine::refit_all(&db.store, |_| {}).await.unwrap();
+                    (db.store.clone(), Some(db))
+                }
+            };
+            let state = fp_web::AppState::new(store, config).await.unwrap();
+            state_tx.send(state.clone()).unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             tokio::spawn(async move {
@@ -94,8 +122,9 @@ impl TestServer {
         let addr = rx.recv().unwrap();
         TestServer {
             base: format!("http://{addr}"),
+            state: state_rx.recv().unwrap(),
             runtime,
-            db: Some(db),
+            db,
         }
     }
 

@@ -1,0 +1,20 @@
+//! The scale layer's shared state: a two-tier cache (moka in process, Redis shared by every
+//! instance) and rate limits kept in Redis. Redis is optional and may fail at any time:
+//! every call is bounded by a short timeout and a circuit breaker, and callers fall back to
+//! computing the value or to in-process limits.
+
+mod breaker;
+mod limit;
+mod link;
+mod tiered;
+
+pub use breaker::{Breaker, Transition};
+pub use limit::{Decision, SharedLimiter};
+pub use link::{LinkSettings, RedisLink};
+pub use tiered::{Cache, Kind, Ttls};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("invalid Redis configuration: {0}")]
+    Config(String),
+}

@@ -1,0 +1,99 @@
+//! What the pages and the API take from the cache (see `fp_cache`): forecasts of a fixture
+//! under the current model, team statistics, head-to-head and league tables. Keys carry the
+//! league's match count, so an instance that has not reloaded after an import never stores
+//! its old figures under the new data's keys.
+
+use crate::state::AppState;
+use fp_cache::Kind;
+use fp_engine::{Fixture, FixturePrediction, LeagueEntry};
+use fp_model::facts::{FormEntry, HeadToHead, TableRow, TeamRecord};
+use fp_model::predictor::Forecast;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Games shown as a team's form.
+pub const FORM_GAMES: usize = 5;
+
+/// A team's record and recent form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamStats {
+    pub record: TeamRecord,
+    pub form: Vec<FormEntry>,
+}
+
+/// The current season and its table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Table {
+    pub season: String,
+    pub rows: Vec<TableRow>,
+}
+
+/// The form of both teams and their last meetings, shown with every prediction.
+pub struct FixtureFacts {
+    pub home: Arc<TeamStats>,
+    pub away: Arc<TeamStats>,
+    pub h2h: Arc<HeadToHead>,
+}
+
+fn data_key(entry: &LeagueEntry) -> String {
+    format!("{}:{}", entry.league.id, entry.league.matches)
+}
+
+impl AppState {
+    /// The fixture's forecast (the model runs once per fixture and model version).
+    pub(crate) async fn predict<'a>(&self, fixture: Fixture<'a>) -> FixturePrediction<'a> {
+        let forecast: Arc<Forecast> = self
+            .cache()
+            .get_or_load(Kind::Forecast, &fixture.cache_key(), || fixture.forecast())
+            .await;
+        fixture.with_forecast(forecast)
+    }
+
+    pub(crate) async fn team_stats(&self, entry: &LeagueEntry, team: i64) -> Arc<TeamStats> {
+        let key = format!("{}:{team}", data_key(entry));
+        self.cache()
+            .get_or_load(Kind::Team, &key, || TeamStats {
+                record: entry.record(team),
+                form: entry.form(team, FORM_GAMES),
+            })
+            .await
+    }
+
+    /// The last `n` meetings of `a` and `b` (both venues) and their summary.
+    pub(crate) async fn head_to_head(
+        &self,
+        entry: &LeagueEntry,
+        a: i64,
+        b: i64,
+        n: usize,
+    ) -> Arc<HeadToHead> {
+        let key = format!("{}:{a}:{b}:{n}", data_key(entry));
+        self.cache()
+            .get_or_load(Kind::HeadToHead, &key, || entry.head_to_head(a, b, n))
+            .await
+    }
+
+    pub(crate) async fn fixture_facts(
+        &self,
+        entry: &LeagueEntry,
+        home: i64,
+        away: i64,
+    ) -> FixtureFacts {
+        FixtureFacts {
+            home: self.team_stats(entry, home).await,
+            away: self.team_stats(entry, away).await,
+            h2h: self.head_to_head(entry, home, away, 6).await,
+        }
+    }
+
+    pub(crate) async fn table(&self, entry: &LeagueEntry) -> Arc<Table> {
+        self.cache()
+            .get_or_load(Kind::League, &format!("table:{}", data_key(entry)), || {
+                entry
+                    .current_table()
+                    .map(|(season, rows)| Table { season, rows })
+                    .unwrap_or_default()
+            })
+            .await
+    }
+}
