@@ -8,6 +8,8 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_football-predictor"));
     c.env_remove("DATABASE_URL")
         .env_remove("DATABASE_READ_URL")
+        .env_remove("REDIS_URL")
+        .env_remove("CACHE_PREFIX")
         .env("RUST_LOG", "warn");
     c
 }
@@ -223,6 +225,58 @@ fn serve_with_import_loads_data_before_serving() {
     assert!(page.contains("Spain La Liga</a> (SP1)"), "{page}");
     let health = get(&server.base, "/health");
     assert!(health.contains("\"database\":\"ok\""), "{health}");
+}
+
+#[test]
+fn an_import_by_the_cli_reaches_a_running_server_through_redis() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let file = |name: &str, row: &str| {
+        let f = dir.path().join(name);
+        std::fs::write(
+            &f,
+            format!("Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\n{row}\n"),
+        )
+        .unwrap();
+        f
+    };
+    let first = file("sp1.csv", "SP1,10/08/2024,A,B,1,0,H");
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or("redis://127.0.0.1:6379".into());
+    let prefix = format!("fp_test:{}:cli_generation", std::process::id());
+    let shared = ["--redis-url", &redis, "--cache-prefix", &prefix];
+    let mut args = vec!["--import", first.to_str().unwrap()];
+    args.extend(shared);
+    let server = Server::start(&args, &url);
+    let health = get(&server.base, "/health");
+    assert!(health.contains("\"cache\":\"ok\""), "{health}");
+    assert!(!get(&server.base, "/api/leagues").contains("I1"));
+    let second = file("i1.csv", "I1,11/08/2024,C,D,2,2,D");
+    let out = bin()
+        .env("DATABASE_URL", &url)
+        .arg("import")
+        .arg(&second)
+        .args(shared)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("told the servers sharing Redis to reload"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut seen = false;
+    for _ in 0..100 {
+        if get(&server.base, "/api/leagues").contains("\"code\":\"I1\"") {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(seen, "the running server never loaded the imported league");
 }
 
 #[tokio::test]

@@ -219,6 +219,14 @@ fn a_redis_outage_degrades_health_but_predictions_go_on() {
     assert_ne!(j["cache"], "ok");
     assert_eq!(j["database"], "ok");
     assert_eq!(v.get("/api/history").json()["total"], 4);
+    let metrics = v.get("/metrics").body;
+    for counter in [
+        "redis_outages_total",
+        "redis_errors_total",
+        "cache_requests_total",
+    ] {
+        assert!(metrics.contains(counter), "{counter} missing from /metrics");
+    }
 
     // Redis comes back (empty, on the same port): health recovers and the cache is used again.
     let redis = OwnRedis::start(port);
