@@ -24,11 +24,11 @@ RUST_LOG=warn $BIN serve --bind 127.0.0.1:$PORT >/tmp/fp-load-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/livez" >/dev/null && break; sleep 0.2; done
-# A returning visitor: take the cookie the server sets.
-VISITOR=$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')
-ID=$(curl -s -H "Cookie: fp_session=$VISITOR" -H 'Content-Type: application/json' \
-  -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict" \
-  | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+# A returning visitor: the session cookie comes with the first saved prediction.
+FIRST=$(curl -s -D - -H 'Content-Type: application/json' \
+  -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict")
+VISITOR=$(echo "$FIRST" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')
+ID=$(echo "$FIRST" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 run() {
   echo "== $1"
   shift

@@ -92,6 +92,16 @@ impl Store {
         Ok(())
     }
 
+    /// Sessions stored (expired or not).
+    pub async fn count_sessions(&self) -> Result<i64> {
+        let n = on_pool!(&self.write, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions"
+        )
+        .fetch_one(p)
+        .await?);
+        Ok(n)
+    }
+
     /// Removes expired sessions; returns how many.
     pub async fn delete_expired_sessions(&self) -> Result<u64> {
         Ok(on_pool!(&self.write, |p| sqlx::query(

@@ -124,6 +124,7 @@ pub fn prediction_json(
 pub async fn predict(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
+    new: Option<Extension<crate::session::NewSession>>,
     Extension(ip): Extension<crate::ratelimit::ClientIp>,
     body: Result<Json<PredictRequest>, JsonRejection>,
 ) -> Result<Json<Value>, axum::response::Response> {
@@ -139,6 +140,9 @@ pub async fn predict(
         .await
         .map_err(IntoResponse::into_response)?;
     let p = state.predict(fixture).await;
+    crate::session::ensure_stored(&state, &session, new.as_deref())
+        .await
+        .map_err(|e| e.json().into_response())?;
     let row = new_prediction(&session, &p);
     let id = state
         .writer()

@@ -197,6 +197,7 @@ pub fn new_prediction(session: &Session, p: &FixturePrediction) -> NewPrediction
 pub async fn predict_submit(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
+    new: Option<Extension<crate::session::NewSession>>,
     Extension(ip): Extension<crate::ratelimit::ClientIp>,
     Form(form): Form<PredictForm>,
 ) -> Result<Response, AppError> {
@@ -260,6 +261,7 @@ pub async fn predict_submit(
     {
         return Ok(limited.into_response());
     }
+    crate::session::ensure_stored(&state, &session, new.as_deref()).await?;
     let mut ids = Vec::new();
     for f in fixtures {
         let p = state.predict(f).await;

@@ -1,6 +1,10 @@
 //! Visitor sessions: a random id in an HttpOnly, SameSite=Lax cookie; the session itself
 //! (who is logged in) lives in the database, cached in memory. A Redis outage therefore
 //! logs nobody out, and any instance can serve any visitor.
+//!
+//! A first-time visitor gets a session id at once, but it is stored (and the cookie sent) only
+//! when something is saved under it: crawlers, health checks and API clients that only read
+//! leave no rows behind.
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -11,6 +15,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use fp_storage::Owner;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const COOKIE_NAME: &str = "fp_session";
 
@@ -35,6 +41,32 @@ impl Session {
 struct Data {
     user_id: Option<i64>,
     username: Option<String>,
+}
+
+/// Set on the request of a visitor whose session is not stored yet.
+#[derive(Clone, Default)]
+pub struct NewSession(Arc<AtomicBool>);
+
+impl NewSession {
+    fn stored(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// Stores the visitor's session if it is new, before saving anything under it; the response
+/// then carries the session cookie.
+pub async fn ensure_stored(
+    state: &AppState,
+    session: &Session,
+    new: Option<&NewSession>,
+) -> Result<(), AppError> {
+    if let Some(new) = new
+        && !new.stored()
+    {
+        store_session(state, session).await?;
+        new.0.store(true, Ordering::Release);
+    }
+    Ok(())
 }
 
 /// 128 random bits, hex.
@@ -118,7 +150,8 @@ async fn lookup(state: &AppState, id: &str) -> Result<Option<Session>, AppError>
     Ok(Some(s))
 }
 
-/// Attaches the visitor's [`Session`] to the request, creating one on the first visit.
+/// Attaches the visitor's [`Session`] to the request; a first visit gets a new, not yet stored
+/// one (see [`ensure_stored`]).
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let existing = match cookie_value(req.headers()) {
         Some(id) => match lookup(&state, &id).await {
@@ -127,8 +160,8 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         },
         None => None,
     };
-    let (session, fresh) = match existing {
-        Some(s) => (s, false),
+    let (session, new) = match existing {
+        Some(s) => (s, None),
         None => {
             let id = match new_id() {
                 Ok(id) => id,
@@ -139,16 +172,19 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
                 user_id: None,
                 username: None,
             };
-            if let Err(e) = store_session(&state, &s).await {
-                return e.into_response();
-            }
-            (s, true)
+            (s, Some(NewSession::default()))
         }
     };
-    let cookie = fresh.then(|| set_cookie(&state, req.headers(), &session.id));
+    let cookie = new
+        .as_ref()
+        .map(|n| (n.clone(), set_cookie(&state, req.headers(), &session.id)));
     req.extensions_mut().insert(session);
+    if let Some(n) = new {
+        req.extensions_mut().insert(n);
+    }
     let mut response = next.run(req).await;
-    if let Some(c) = cookie
+    if let Some((new, c)) = cookie
+        && new.stored()
         && !response.headers().contains_key(SET_COOKIE)
     {
         response.headers_mut().append(SET_COOKIE, c);

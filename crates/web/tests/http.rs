@@ -571,3 +571,30 @@ fn the_api_limit_counts_every_api_request_per_client() {
     // Pages are not API requests.
     assert_eq!(v.get("/about").status, 200);
 }
+
+#[test]
+fn a_session_is_stored_only_once_something_is_saved_under_it() {
+    let s = TestServer::start(Backend::Sqlite);
+    let mut v = s.visitor();
+    for path in ["/", "/predict?league=E0", "/api/leagues", "/history"] {
+        let r = v.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("set-cookie"), None, "{path} stores no session");
+    }
+    let sessions = || {
+        s.runtime
+            .block_on(s.state.store().count_sessions())
+            .unwrap()
+    };
+    assert_eq!(sessions(), 0);
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert_eq!(r.status, 200);
+    assert!(r.header("set-cookie").unwrap().contains("HttpOnly"));
+    assert_eq!(sessions(), 1);
+    // The visitor is now known: no new cookie, and the prediction is in the history.
+    let r = v.get("/api/history");
+    assert_eq!(r.header("set-cookie"), None);
+    assert_eq!(r.json()["total"], 1);
+    assert_eq!(v.predict("E0", "Leeds", "Spurs").header("set-cookie"), None);
+    assert_eq!(sessions(), 1);
+}
