@@ -259,6 +259,21 @@ impl Store {
         })
     }
 
+    /// A summary of `owner`'s active predictions that changes whenever one is added, deleted,
+    /// archived or moved: (count, largest id, sum of ids), from the owner's index alone. A
+    /// cached history page is still right while this is unchanged.
+    pub async fn history_fingerprint(&self, owner: &Owner) -> Result<(i64, i64, i64)> {
+        let fp = on_pool!(self.fresh_read_pool(), |p| {
+            let mut q = sqlx::QueryBuilder::<DB>::new(
+                "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(id), 0) AS BIGINT) FROM predictions WHERE ",
+            );
+            push_owner(&mut q, owner);
+            q.push(" AND is_archived = FALSE");
+            q.build_query_as::<(i64, i64, i64)>().fetch_one(p).await?
+        });
+        Ok(fp)
+    }
+
     /// Deletes the given predictions of `owner` (others' ids are ignored); returns how many.
     pub async fn delete_predictions(&self, owner: &Owner, ids: &[i64]) -> Result<u64> {
         if ids.is_empty() {

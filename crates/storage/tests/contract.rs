@@ -28,6 +28,7 @@ on_both_backends!(
     predictions_belong_to_their_owner_only,
     history_pages_and_filters,
     users_and_sessions,
+    the_history_fingerprint_moves_with_every_change,
 );
 
 const HEADER: &str = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HST,AST,PSCH,PSCD,PSCA";
@@ -379,5 +380,56 @@ async fn users_and_sessions(backend: Backend) {
     assert_eq!(db.store.delete_expired_sessions().await.unwrap(), 1);
     db.store.delete_session("s1").await.unwrap();
     assert!(db.store.load_session("s1").await.unwrap().is_none());
+    db.cleanup().await;
+}
+
+async fn the_history_fingerprint_moves_with_every_change(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let me = Owner::Session("me".into());
+    let other = Owner::Session("other".into());
+    let fp = |o: &Owner| {
+        let (store, o) = (db.store.clone(), o.clone());
+        async move { store.history_fingerprint(&o).await.unwrap() }
+    };
+    let mut seen = vec![fp(&me).await];
+    assert_eq!(seen[0], (0, 0, 0));
+    let mut changed = |f: (i64, i64, i64), what: &str| {
+        assert!(!seen.contains(&f), "{what}: {f:?} seen before");
+        seen.push(f);
+    };
+    let new = db
+        .store
+        .insert_predictions(&[
+            prediction(me.clone(), ids, 1, "H"),
+            prediction(me.clone(), ids, 2, "D"),
+            prediction(me.clone(), ids, 3, "A"),
+        ])
+        .await
+        .unwrap();
+    changed(fp(&me).await, "insert");
+    // Another visitor's predictions leave mine alone.
+    let before = fp(&me).await;
+    db.store
+        .insert_predictions(&[prediction(other.clone(), ids, 4, "H")])
+        .await
+        .unwrap();
+    assert_eq!(fp(&me).await, before);
+    db.store.delete_predictions(&me, &[new[1]]).await.unwrap();
+    changed(fp(&me).await, "delete");
+    // Archive everything older than minute 2 (my first prediction).
+    let cutoff = chrono::DateTime::from_timestamp(1_700_000_000 + 90, 0).unwrap();
+    assert_eq!(
+        db.store
+            .archive_batch(cutoff, chrono::Utc::now(), 100)
+            .await
+            .unwrap(),
+        1
+    );
+    changed(fp(&me).await, "archive");
+    let user = db.store.create_user("me", "hash").await.unwrap().unwrap();
+    db.store.move_predictions_to_user("me", user).await.unwrap();
+    assert_eq!(fp(&me).await, (0, 0, 0));
+    assert_eq!(fp(&Owner::User(user)).await, (1, new[2], new[2]));
     db.cleanup().await;
 }

@@ -256,7 +256,6 @@ pub async fn history(
     }
     let f = filter(&state.catalog(), p.league.as_deref(), p.outcome.as_deref())?;
     let h = state
-        .store()
         .history(&session.owner(), &f, page, PER_PAGE)
         .await
         .map_err(|e| AppError::from(e).json())?;

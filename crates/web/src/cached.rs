@@ -8,6 +8,7 @@ use fp_cache::Kind;
 use fp_engine::{Fixture, FixturePrediction, LeagueEntry};
 use fp_model::facts::{FormEntry, HeadToHead, TableRow, TeamRecord};
 use fp_model::predictor::Forecast;
+use fp_storage::{HistoryFilter, HistoryPage, Owner, StorageError};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -39,7 +40,50 @@ fn data_key(entry: &LeagueEntry) -> String {
     format!("{}:{}", entry.league.id, entry.league.matches)
 }
 
+/// A visitor's history page as it was when their predictions summed up to `fingerprint`.
+pub type HistoryEntry = ((i64, i64, i64), Arc<HistoryPage>);
+
+/// Which history page: owner, league and outcome filters, page number, page size.
+pub type HistoryKey = (String, Option<i64>, Option<String>, i64, i64);
+
 impl AppState {
+    /// A page of the visitor's history. The page is kept in memory and reused while the
+    /// owner's fingerprint (count, largest and sum of ids of the active predictions, read from
+    /// the owner's index on the primary) is unchanged: exact on every instance, since any
+    /// insert, delete, archive or move changes it.
+    pub(crate) async fn history(
+        &self,
+        owner: &Owner,
+        filter: &HistoryFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Arc<HistoryPage>, StorageError> {
+        let fingerprint = self.store().history_fingerprint(owner).await?;
+        let who = match owner {
+            Owner::User(id) => format!("u{id}"),
+            Owner::Session(s) => format!("s{s}"),
+        };
+        let key = (
+            who,
+            filter.league_id,
+            filter.outcome.clone(),
+            page,
+            per_page,
+        );
+        if let Some((f, cached)) = self.histories().get(&key).await
+            && f == fingerprint
+        {
+            metrics::counter!("history_cache_total", "result" => "hit").increment(1);
+            return Ok(cached);
+        }
+        metrics::counter!("history_cache_total", "result" => "miss").increment(1);
+        let fresh = Arc::new(self.store().history(owner, filter, page, per_page).await?);
+        self.histories()
+            .insert(key, (fingerprint, fresh.clone()))
+            .await;
+        Ok(fresh)
+    }
+
     /// The fixture's forecast (the model runs once per fixture and model version).
     pub(crate) async fn predict<'a>(&self, fixture: Fixture<'a>) -> FixturePrediction<'a> {
         let forecast: Arc<Forecast> = self

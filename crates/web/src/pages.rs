@@ -40,17 +40,16 @@ pub async fn home(
     let catalog = state.catalog();
     let predictions = state.store().count_predictions().await?;
     let recent = state
-        .store()
         .history(&session.owner(), &HistoryFilter::default(), 1, 5)
         .await?
         .items
-        .into_iter()
+        .iter()
         .map(|p| RecentItem {
             id: p.id,
-            summary: summary(&p),
-            home_team: p.home_team,
-            away_team: p.away_team,
-            league_code: p.league_code,
+            summary: summary(p),
+            home_team: p.home_team.clone(),
+            away_team: p.away_team.clone(),
+            league_code: p.league_code.clone(),
         })
         .collect();
     let leagues = catalog
@@ -465,7 +464,6 @@ async fn history_view(
     let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
     let page_no = q.page.unwrap_or(1).max(1);
     let h = state
-        .store()
         .history(&session.owner(), &filter, page_no, PER_PAGE)
         .await?;
     let pages = ((h.total + PER_PAGE - 1) / PER_PAGE).max(1);

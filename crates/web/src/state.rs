@@ -74,6 +74,7 @@ struct Inner {
     store: Store,
     catalog: RwLock<Arc<Catalog>>,
     sessions: moka::future::Cache<String, Session>,
+    histories: moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry>,
     writer: PredictionWriter,
     limiters: crate::ratelimit::Limiters,
     cache: Cache,
@@ -107,6 +108,10 @@ impl AppState {
                 sessions: moka::future::Cache::builder()
                     .max_capacity(100_000)
                     .time_to_idle(Duration::from_secs(600))
+                    .build(),
+                histories: moka::future::Cache::builder()
+                    .max_capacity(20_000)
+                    .time_to_idle(Duration::from_secs(300))
                     .build(),
                 limiters: crate::ratelimit::Limiters::new(
                     config.rate_limits.clone(),
@@ -150,6 +155,12 @@ impl AppState {
 
     pub(crate) fn sessions(&self) -> &moka::future::Cache<String, Session> {
         &self.inner.sessions
+    }
+
+    pub(crate) fn histories(
+        &self,
+    ) -> &moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry> {
+        &self.inner.histories
     }
 
     pub(crate) fn writer(&self) -> &PredictionWriter {

@@ -598,3 +598,40 @@ fn a_session_is_stored_only_once_something_is_saved_under_it() {
     assert_eq!(v.predict("E0", "Leeds", "Spurs").header("set-cookie"), None);
     assert_eq!(sessions(), 1);
 }
+
+#[test]
+fn a_cached_history_page_shows_changes_made_through_another_instance() {
+    let a = TestServer::start(Backend::Sqlite);
+    let b = a.join(fp_web::AppConfig {
+        rate_limits: fp_web::RateLimitConfig {
+            anon: "1000000/second".parse().unwrap(),
+            user: "1000000/second".parse().unwrap(),
+            api: "1000000/second".parse().unwrap(),
+            trusted_proxies: Vec::new(),
+        },
+        ..fp_web::AppConfig::default()
+    });
+    let mut v = a.visitor();
+    let id = v.predict("E0", "Arsenal", "Chelsea").json()["id"]
+        .as_i64()
+        .unwrap();
+    let total = |v: &mut common::Visitor, base: &str| {
+        v.base = base.to_string();
+        v.get("/api/history").json()["total"].as_i64().unwrap()
+    };
+    // Both instances have the page in memory now.
+    assert_eq!(total(&mut v, &a.base), 1);
+    assert_eq!(total(&mut v, &b.base), 1);
+    v.base = b.base.clone();
+    v.predict("E0", "Leeds", "Spurs");
+    assert_eq!(total(&mut v, &a.base), 2, "a sees b's insert");
+    v.base = a.base.clone();
+    let r = v.send_json("DELETE", "/api/history", &format!("{{\"ids\":[{id}]}}"));
+    assert_eq!(r.json()["deleted"], 1);
+    assert_eq!(total(&mut v, &b.base), 1, "b sees a's delete");
+    let page = v.get("/history").body;
+    assert!(
+        page.contains("Leeds") && !page.contains("Arsenal v Chelsea"),
+        "{page}"
+    );
+}
