@@ -6,6 +6,11 @@ mod dataset;
 mod progress;
 
 use clap::{Parser, Subcommand};
+
+/// The server allocates many small, short-lived objects from two threads at once; mimalloc's
+/// per-thread heaps serve them with less locking than glibc's malloc (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::{CacheArgs, DbArgs, LogArgs};
 
 #[derive(Debug, Parser)]

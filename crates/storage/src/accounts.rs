@@ -92,6 +92,21 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics of the predictions table (and, on PostgreSQL, its
+    /// visibility map, so that history counts are answered from the index alone), as
+    /// autovacuum would after a bulk load.
+    pub async fn analyze_predictions(&self) -> Result<()> {
+        match &self.write {
+            crate::Pool::Sqlite(p) => {
+                sqlx::query("ANALYZE predictions").execute(p).await?;
+            }
+            crate::Pool::Postgres(p) => {
+                sqlx::query("VACUUM ANALYZE predictions").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Sessions stored (expired or not).
     pub async fn count_sessions(&self) -> Result<i64> {
         let n = on_pool!(&self.write, |p| sqlx::query_scalar(

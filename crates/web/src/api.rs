@@ -8,11 +8,12 @@ use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
+use chrono::{DateTime, NaiveDate, Utc};
 use fp_engine::{Catalog, LeagueEntry};
 use fp_model::facts::{FormEntry, HeadToHead};
-use fp_model::markets::Markets;
+use fp_model::markets::{DoubleChance, Markets, OverUnderLine, Scoreline, YesNo};
 use fp_storage::{HistoryFilter, PredictionRow};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 type ApiResult = Result<Json<Value>, AppError>;
@@ -51,25 +52,119 @@ pub struct PredictRequest {
     away_team: String,
 }
 
-fn form_json(entry: &LeagueEntry, form: &[FormEntry]) -> Vec<Value> {
+/// `{"home": …, "away": …}`.
+#[derive(Serialize)]
+struct Pair<T> {
+    home: T,
+    away: T,
+}
+
+#[derive(Serialize)]
+struct FormJson<'a> {
+    date: NaiveDate,
+    opponent: &'a str,
+    home: bool,
+    goals_for: u8,
+    goals_against: u8,
+    result: char,
+}
+
+fn form_json<'a>(entry: &'a LeagueEntry, form: &[FormEntry]) -> Vec<FormJson<'a>> {
     form.iter()
-        .map(|f| {
-            json!({
-                "date": f.date, "opponent": entry.team_name(f.opponent), "home": f.at_home,
-                "goals_for": f.goals_for, "goals_against": f.goals_against, "result": f.result.to_string(),
-            })
+        .map(|f| FormJson {
+            date: f.date,
+            opponent: entry.team_name(f.opponent),
+            home: f.at_home,
+            goals_for: f.goals_for,
+            goals_against: f.goals_against,
+            result: f.result,
         })
         .collect()
 }
 
-fn h2h_json(entry: &LeagueEntry, h: &HeadToHead) -> Value {
-    json!({
-        "meetings": h.meetings.iter().map(|g| json!({
-            "date": g.date, "home_team": entry.team_name(g.home), "away_team": entry.team_name(g.away),
-            "home_goals": g.home_goals, "away_goals": g.away_goals,
-        })).collect::<Vec<_>>(),
-        "summary": {"wins": h.a_wins, "draws": h.draws, "losses": h.b_wins, "goals_for": h.a_goals, "goals_against": h.b_goals},
-    })
+#[derive(Serialize)]
+struct MeetingJson<'a> {
+    date: NaiveDate,
+    home_team: &'a str,
+    away_team: &'a str,
+    home_goals: u8,
+    away_goals: u8,
+}
+
+#[derive(Serialize)]
+struct H2hSummaryJson {
+    wins: u32,
+    draws: u32,
+    losses: u32,
+    goals_for: u32,
+    goals_against: u32,
+}
+
+#[derive(Serialize)]
+struct H2hJson<'a> {
+    meetings: Vec<MeetingJson<'a>>,
+    summary: H2hSummaryJson,
+}
+
+fn h2h_json<'a>(entry: &'a LeagueEntry, h: &HeadToHead) -> H2hJson<'a> {
+    H2hJson {
+        meetings: h
+            .meetings
+            .iter()
+            .map(|g| MeetingJson {
+                date: g.date,
+                home_team: entry.team_name(g.home),
+                away_team: entry.team_name(g.away),
+                home_goals: g.home_goals,
+                away_goals: g.away_goals,
+            })
+            .collect(),
+        summary: H2hSummaryJson {
+            wins: h.a_wins,
+            draws: h.draws,
+            losses: h.b_wins,
+            goals_for: h.a_goals,
+            goals_against: h.b_goals,
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct ProbabilitiesJson {
+    home: f64,
+    draw: f64,
+    away: f64,
+}
+
+#[derive(Serialize)]
+struct ModelJson {
+    version: Option<i64>,
+    data_to: Option<NaiveDate>,
+    fitted_at: Option<DateTime<Utc>>,
+}
+
+/// A stored prediction as the API shows it: serialised straight from the data, without an
+/// intermediate JSON tree (this is the hot path of `POST /api/predict`).
+#[derive(Serialize)]
+pub struct PredictionJson<'a> {
+    id: i64,
+    url: String,
+    created_at: DateTime<Utc>,
+    league: &'a str,
+    home_team: &'a str,
+    away_team: &'a str,
+    probabilities: ProbabilitiesJson,
+    outcome: &'a str,
+    confidence: f64,
+    expected_goals: Pair<f64>,
+    most_likely_score: Pair<i64>,
+    top_scores: &'a [Scoreline],
+    double_chance: &'a DoubleChance,
+    over_under: &'a [OverUnderLine],
+    both_teams_to_score: &'a YesNo,
+    form: Pair<Vec<FormJson<'a>>>,
+    head_to_head: H2hJson<'a>,
+    model: ModelJson,
 }
 
 /// Markets of a stored prediction, rebuilt from its expected goals and probabilities.
@@ -84,41 +179,54 @@ fn stored_markets(entry: &LeagueEntry, row: &PredictionRow) -> Markets {
 }
 
 /// A stored prediction as JSON, with its markets and the current facts.
-pub fn prediction_json(
-    entry: &LeagueEntry,
-    row: &PredictionRow,
-    m: &Markets,
+pub fn prediction_json<'a>(
+    entry: &'a LeagueEntry,
+    row: &'a PredictionRow,
+    m: &'a Markets,
     facts: &FixtureFacts,
-) -> Value {
+) -> PredictionJson<'a> {
     let version = entry
         .model
         .as_ref()
         .filter(|(v, _)| Some(v.id) == row.model_version_id)
         .map(|(v, _)| v);
-    json!({
-        "id": row.id,
-        "url": format!("/predictions/{}", row.id),
-        "created_at": row.created_at,
-        "league": row.league_code,
-        "home_team": row.home_team,
-        "away_team": row.away_team,
-        "probabilities": {"home": row.p_home, "draw": row.p_draw, "away": row.p_away},
-        "outcome": row.outcome,
-        "confidence": row.confidence,
-        "expected_goals": {"home": row.xg_home, "away": row.xg_away},
-        "most_likely_score": {"home": row.predicted_home_goals, "away": row.predicted_away_goals},
-        "top_scores": m.top_scores,
-        "double_chance": m.double_chance,
-        "over_under": m.over_under,
-        "both_teams_to_score": m.both_teams_to_score,
-        "form": {"home": form_json(entry, &facts.home.form), "away": form_json(entry, &facts.away.form)},
-        "head_to_head": h2h_json(entry, &facts.h2h),
-        "model": {
-            "version": row.model_version_id,
-            "data_to": version.map(|v| v.data_to),
-            "fitted_at": version.map(|v| v.fitted_at),
+    PredictionJson {
+        id: row.id,
+        url: format!("/predictions/{}", row.id),
+        created_at: row.created_at,
+        league: &row.league_code,
+        home_team: &row.home_team,
+        away_team: &row.away_team,
+        probabilities: ProbabilitiesJson {
+            home: row.p_home,
+            draw: row.p_draw,
+            away: row.p_away,
         },
-    })
+        outcome: &row.outcome,
+        confidence: row.confidence,
+        expected_goals: Pair {
+            home: row.xg_home,
+            away: row.xg_away,
+        },
+        most_likely_score: Pair {
+            home: row.predicted_home_goals,
+            away: row.predicted_away_goals,
+        },
+        top_scores: &m.top_scores,
+        double_chance: &m.double_chance,
+        over_under: &m.over_under,
+        both_teams_to_score: &m.both_teams_to_score,
+        form: Pair {
+            home: form_json(entry, &facts.home.form),
+            away: form_json(entry, &facts.away.form),
+        },
+        head_to_head: h2h_json(entry, &facts.h2h),
+        model: ModelJson {
+            version: row.model_version_id,
+            data_to: version.map(|v| v.data_to),
+            fitted_at: version.map(|v| v.fitted_at),
+        },
+    }
 }
 
 pub async fn predict(
@@ -127,7 +235,7 @@ pub async fn predict(
     new: Option<Extension<crate::session::NewSession>>,
     Extension(ip): Extension<crate::ratelimit::ClientIp>,
     body: Result<Json<PredictRequest>, JsonRejection>,
-) -> Result<Json<Value>, axum::response::Response> {
+) -> Result<axum::response::Response, axum::response::Response> {
     use axum::response::IntoResponse;
     let req = json_body(body).map_err(IntoResponse::into_response)?;
     let catalog = state.catalog();
@@ -181,7 +289,8 @@ pub async fn predict(
         &stored,
         &p.forecast.markets,
         &facts,
-    )))
+    ))
+    .into_response())
 }
 
 pub async fn prediction(
@@ -203,12 +312,8 @@ pub async fn prediction(
     let facts = state
         .fixture_facts(entry, row.home_team_id, row.away_team_id)
         .await;
-    Ok(Json(prediction_json(
-        entry,
-        &row,
-        &stored_markets(entry, &row),
-        &facts,
-    )))
+    let markets = stored_markets(entry, &row);
+    Ok(Json(json!(prediction_json(entry, &row, &markets, &facts))))
 }
 
 #[derive(Deserialize)]
@@ -386,7 +491,7 @@ pub async fn h2h(
     };
     let (a, b) = (find(&p.home)?, find(&p.away)?);
     let h = state.head_to_head(entry, a.id, b.id, 1000).await;
-    let mut v = h2h_json(entry, &h);
+    let mut v = json!(h2h_json(entry, &h));
     v["home_team"] = json!(a.name);
     v["away_team"] = json!(b.name);
     Ok(Json(v))

@@ -86,6 +86,8 @@ pub async fn run(db: &DbArgs, args: GenerateLoadArgs) -> anyhow::Result<()> {
         }
     }
     bar.finish_and_clear();
+    // A database in service is vacuumed and analysed by itself; do it now after the bulk load.
+    store.analyze_predictions().await?;
     println!(
         "{} predictions in the database; visitor with {} predictions: cookie fp_session={visitor}",
         store.count_predictions().await?,
