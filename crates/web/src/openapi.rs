@@ -69,7 +69,7 @@ pub fn spec() -> Value {
                 "parameters": [param("league", "query", true, s.clone(), "League code"), param("home", "query", true, s.clone(), "Team"), param("away", "query", true, s.clone(), "Opponent")],
                 "responses": {"200": ok("Meetings and summary", json!({"type": "object"})), "404": error_response("Unknown league or team")},
             }},
-            "/health": {"get": {"summary": "Health: database and cache", "responses": {"200": ok("Healthy", json!({"type": "object"})), "503": ok("Database down", json!({"type": "object"}))}}},
+            "/health": {"get": {"summary": "Health: database and cache", "description": "status is \"ok\", \"degraded\" (the database answers but the configured Redis does not: served from the database with in-process limits) or \"unhealthy\" (503).", "responses": {"200": ok("Healthy or degraded", json!({"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}, "database": {"type": "string"}, "cache": {"type": "string"}, "read_replica": {"type": ["string", "null"]}}})), "503": ok("Database down", json!({"type": "object"}))}}},
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": s}},
