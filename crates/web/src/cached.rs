@@ -130,6 +130,16 @@ impl AppState {
         }
     }
 
+    /// Predictions made (all visitors), for the dashboard: counting a million rows on every
+    /// visit of the home page would cost more than the rest of the page, so the figure is
+    /// at most ten seconds old, and concurrent visits count once.
+    pub(crate) async fn predictions_made(&self) -> Result<i64, StorageError> {
+        self.prediction_count()
+            .try_get_with((), self.store().count_predictions())
+            .await
+            .map_err(|e| StorageError::Invalid(e.to_string()))
+    }
+
     pub(crate) async fn table(&self, entry: &LeagueEntry) -> Arc<Table> {
         self.cache()
             .get_or_load(Kind::League, &format!("table:{}", data_key(entry)), || {

@@ -38,7 +38,7 @@ pub async fn home(
     Extension(session): Extension<Session>,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog();
-    let predictions = state.store().count_predictions().await?;
+    let predictions = state.predictions_made().await?;
     let recent = state
         .history(&session.owner(), &HistoryFilter::default(), 1, 5)
         .await?

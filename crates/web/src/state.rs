@@ -75,6 +75,7 @@ struct Inner {
     catalog: RwLock<Arc<Catalog>>,
     sessions: moka::future::Cache<String, Session>,
     histories: moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry>,
+    prediction_count: moka::future::Cache<(), i64>,
     writer: PredictionWriter,
     limiters: crate::ratelimit::Limiters,
     cache: Cache,
@@ -112,6 +113,10 @@ impl AppState {
                 histories: moka::future::Cache::builder()
                     .max_capacity(20_000)
                     .time_to_idle(Duration::from_secs(300))
+                    .build(),
+                prediction_count: moka::future::Cache::builder()
+                    .max_capacity(1)
+                    .time_to_live(Duration::from_secs(10))
                     .build(),
                 limiters: crate::ratelimit::Limiters::new(
                     config.rate_limits.clone(),
@@ -161,6 +166,10 @@ impl AppState {
         &self,
     ) -> &moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry> {
         &self.inner.histories
+    }
+
+    pub(crate) fn prediction_count(&self) -> &moka::future::Cache<(), i64> {
+        &self.inner.prediction_count
     }
 
     pub(crate) fn writer(&self) -> &PredictionWriter {
