@@ -27,7 +27,9 @@ pub use jobs::JobRun;
 pub use leagues::{League, Team};
 pub use matches::StoredMatch;
 pub use model_versions::{ModelVersion, NewModelVersion};
-pub use predictions::{HistoryFilter, HistoryPage, NewPrediction, Owner, PredictionRow};
+pub use predictions::{
+    HistoryFilter, HistoryPage, INSERT_CHUNK, NewPrediction, Owner, PredictionRow,
+};
 pub use sqlx::Error as SqlxError;
 pub use store::{Pool, Store};
 

@@ -127,16 +127,97 @@ pub struct HistoryPage {
     pub items: Vec<PredictionRow>,
 }
 
+/// Rows per INSERT statement (18 values each, well under SQLite's limit of bound values).
+pub const INSERT_CHUNK: usize = 500;
+
+const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_team_id, \
+     away_team_id, p_home, p_draw, p_away, predicted_home_goals, predicted_away_goals, xg_home, \
+     xg_away, outcome, confidence, model_version_id, is_archived";
+
+/// Binds one row's values in the order of `INSERT_COLUMNS`.
+fn push_prediction<'args, DB>(
+    b: &mut sqlx::query_builder::Separated<'_, 'args, DB, &'static str>,
+    r: &NewPrediction,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    b.push_bind(r.owner.user_id())
+        .push_bind(r.owner.session_id().map(str::to_string))
+        .push_bind(r.created_at)
+        .push_bind(r.league_id)
+        .push_bind(r.home_team_id)
+        .push_bind(r.away_team_id)
+        .push_bind(r.p_home)
+        .push_bind(r.p_draw)
+        .push_bind(r.p_away)
+        .push_bind(r.predicted_home_goals)
+        .push_bind(r.predicted_away_goals)
+        .push_bind(r.xg_home)
+        .push_bind(r.xg_away)
+        .push_bind(r.outcome.clone())
+        .push_bind(r.confidence)
+        .push_bind(r.model_version_id)
+        .push_bind(false);
+}
+
 impl Store {
-    /// Inserts predictions in one transaction with multi-row statements; returns their ids in
-    /// order. The ids are allocated first (PostgreSQL: from the identity sequence; SQLite: after
-    /// the largest id, under the single writer connection), so one statement per 500 rows
-    /// does, and every caller still learns its own id.
+    /// Inserts predictions with multi-row statements; returns their ids in order.
+    ///
+    /// Up to [`INSERT_CHUNK`] rows are one statement and need no explicit transaction: on
+    /// SQLite the single writer connection inserts them under the database's write lock, where
+    /// every row takes the largest id plus one, so their ids are the consecutive run ending at
+    /// `last_insert_rowid`; on PostgreSQL the ids come from the identity sequence first (an id
+    /// taken by a statement that then fails is simply never used). More
+    /// rows go in one transaction, one statement per chunk, ids allocated first. Every caller
+    /// learns its own id either way.
     pub async fn insert_predictions(&self, rows: &[NewPrediction]) -> Result<Vec<i64>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let n = rows.len() as i64;
+        if rows.len() <= INSERT_CHUNK
+            && let crate::store::Pool::Sqlite(pool) = &self.write
+        {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+                "INSERT INTO predictions ({INSERT_COLUMNS}) "
+            ));
+            qb.push_values(rows, |mut b, r| push_prediction(&mut b, r));
+            let done = qb.build().execute(pool).await?;
+            if done.rows_affected() != n as u64 {
+                return Err(crate::StorageError::Invalid(format!(
+                    "inserted {} predictions of {n}",
+                    done.rows_affected()
+                )));
+            }
+            let last = done.last_insert_rowid();
+            return Ok((last - n + 1..=last).collect());
+        }
+        if rows.len() <= INSERT_CHUNK
+            && let crate::store::Pool::Postgres(pool) = &self.write
+        {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)",
+            )
+            .bind(n)
+            .fetch_all(pool)
+            .await?;
+            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(format!(
+                "INSERT INTO predictions (id, {INSERT_COLUMNS}) "
+            ));
+            qb.push_values(rows.iter().zip(&ids), |mut b, (r, id)| {
+                b.push_bind(*id);
+                push_prediction(&mut b, r);
+            });
+            qb.build().execute(pool).await?;
+            return Ok(ids);
+        }
         let ids = on_pool!(&self.write, |pool| {
             let mut tx = pool.begin().await?;
             let ids: Vec<i64> = match self.backend() {
@@ -153,31 +234,13 @@ impl Store {
                     (max + 1..=max + n).collect()
                 }
             };
-            for (chunk, chunk_ids) in rows.chunks(500).zip(ids.chunks(500)) {
-                let mut qb = sqlx::QueryBuilder::<DB>::new(
-                    "INSERT INTO predictions (id, user_id, session_id, created_at, league_id, \
-                     home_team_id, away_team_id, p_home, p_draw, p_away, predicted_home_goals, \
-                     predicted_away_goals, xg_home, xg_away, outcome, confidence, model_version_id, is_archived) ",
-                );
+            for (chunk, chunk_ids) in rows.chunks(INSERT_CHUNK).zip(ids.chunks(INSERT_CHUNK)) {
+                let mut qb = sqlx::QueryBuilder::<DB>::new(format!(
+                    "INSERT INTO predictions (id, {INSERT_COLUMNS}) "
+                ));
                 qb.push_values(chunk.iter().zip(chunk_ids), |mut b, (r, id)| {
-                    b.push_bind(*id)
-                        .push_bind(r.owner.user_id())
-                        .push_bind(r.owner.session_id().map(str::to_string))
-                        .push_bind(r.created_at)
-                        .push_bind(r.league_id)
-                        .push_bind(r.home_team_id)
-                        .push_bind(r.away_team_id)
-                        .push_bind(r.p_home)
-                        .push_bind(r.p_draw)
-                        .push_bind(r.p_away)
-                        .push_bind(r.predicted_home_goals)
-                        .push_bind(r.predicted_away_goals)
-                        .push_bind(r.xg_home)
-                        .push_bind(r.xg_away)
-                        .push_bind(r.outcome.clone())
-                        .push_bind(r.confidence)
-                        .push_bind(r.model_version_id)
-                        .push_bind(false);
+                    b.push_bind(*id);
+                    push_prediction(&mut b, r);
                 });
                 qb.build().execute(&mut *tx).await?;
             }

@@ -29,6 +29,7 @@ on_both_backends!(
     history_pages_and_filters,
     users_and_sessions,
     the_history_fingerprint_moves_with_every_change,
+    every_inserted_prediction_gets_its_own_id,
 );
 
 const HEADER: &str = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HST,AST,PSCH,PSCD,PSCA";
@@ -431,5 +432,30 @@ async fn the_history_fingerprint_moves_with_every_change(backend: Backend) {
     db.store.move_predictions_to_user("me", user).await.unwrap();
     assert_eq!(fp(&me).await, (0, 0, 0));
     assert_eq!(fp(&Owner::User(user)).await, (1, new[2], new[2]));
+    db.cleanup().await;
+}
+
+async fn every_inserted_prediction_gets_its_own_id(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let me = Owner::Session("me".into());
+    // One statement (up to INSERT_CHUNK rows), then one transaction of several chunks, then a
+    // gap in the ids (the newest rows deleted) before the next insert.
+    for n in [3, fp_storage::INSERT_CHUNK + 7, 2] {
+        let rows: Vec<NewPrediction> = (0..n as i64)
+            .map(|i| prediction(me.clone(), ids, i, ["H", "D", "A"][i as usize % 3]))
+            .collect();
+        let got = db.store.insert_predictions(&rows).await.unwrap();
+        assert_eq!(got.len(), n);
+        for (row, id) in rows.iter().zip(&got).step_by(97) {
+            let stored = db.store.prediction(*id, &me).await.unwrap().unwrap();
+            assert_eq!(
+                (stored.created_at, &stored.outcome),
+                (row.created_at, &row.outcome)
+            );
+        }
+        let newest = &got[got.len() - 2..];
+        assert_eq!(db.store.delete_predictions(&me, newest).await.unwrap(), 2);
+    }
     db.cleanup().await;
 }

@@ -6,7 +6,8 @@
 use fp_storage::{NewPrediction, StorageError, Store};
 use tokio::sync::{mpsc, oneshot};
 
-const MAX_BATCH: usize = 512;
+/// One INSERT statement's worth: on SQLite that is one statement, no explicit transaction.
+const MAX_BATCH: usize = fp_storage::INSERT_CHUNK;
 
 type Reply = oneshot::Sender<Result<i64, String>>;
 
