@@ -76,8 +76,11 @@ impl Store {
                     .pragma("cache_size", "-16000");
                 let in_memory =
                     config.url.contains(":memory:") || config.url.contains("mode=memory");
+                // A SQLite connection is a file handle: it cannot go stale the way a network
+                // connection does, so no ping (a round trip to its thread) before each use.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(config.acquire_timeout)
                     .connect_with(options.clone())
                     .await?;
@@ -89,6 +92,7 @@ impl Store {
                     let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
                     SqlitePoolOptions::new()
                         .max_connections(config.max_connections.clamp(1, 2 * cores))
+                        .test_before_acquire(false)
                         .acquire_timeout(config.acquire_timeout)
                         .connect_lazy_with(options)
                 };
