@@ -71,9 +71,11 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
-                    // Read through a memory map and keep more pages per connection.
+                    // Read through a memory map (the OS page cache, shared by all connections);
+                    // each connection's own page cache stays small (4 MB), which keeps the
+                    // server's memory low (BENCHMARKS.md) without slowing reads or writes.
                     .pragma("mmap_size", "268435456")
-                    .pragma("cache_size", "-16000");
+                    .pragma("cache_size", "-4000");
                 let in_memory =
                     config.url.contains(":memory:") || config.url.contains("mode=memory");
                 // A SQLite connection is a file handle: it cannot go stale the way a network
