@@ -14,6 +14,17 @@ fn bin() -> Command {
     c
 }
 
+/// Runs a command that must succeed; returns what it printed.
+fn succeed(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("fp.db").display())
 }
@@ -251,22 +262,16 @@ fn an_import_by_the_cli_reaches_a_running_server_through_redis() {
     assert!(health.contains("\"cache\":\"ok\""), "{health}");
     assert!(!get(&server.base, "/api/leagues").contains("I1"));
     let second = file("i1.csv", "I1,11/08/2024,C,D,2,2,D");
-    let out = bin()
-        .env("DATABASE_URL", &url)
-        .arg("import")
-        .arg(&second)
-        .args(shared)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let printed = succeed(
+        bin()
+            .env("DATABASE_URL", &url)
+            .arg("import")
+            .arg(&second)
+            .args(shared),
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("told the servers sharing Redis to reload"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        printed.contains("told the servers sharing Redis to reload"),
+        "{printed}"
     );
     let mut seen = false;
     for _ in 0..100 {
@@ -315,18 +320,12 @@ async fn cleanup_predictions_dry_run_changes_nothing_and_the_real_run_empties_th
         String::from_utf8_lossy(&generated.stderr)
     );
     let run = |extra: &[&str]| {
-        let out = bin()
-            .env("DATABASE_URL", &url)
-            .args(["cleanup-predictions", "--archive-days", "0"])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        succeed(
+            bin()
+                .env("DATABASE_URL", &url)
+                .args(["cleanup-predictions", "--archive-days", "0"])
+                .args(extra),
+        )
     };
     let dry = run(&["--dry-run"]);
     assert!(dry.contains("before: 30 active, 0 archived"), "{dry}");
