@@ -11,7 +11,7 @@ mod tiered;
 pub use breaker::{Breaker, Transition};
 pub use limit::{Decision, SharedLimiter};
 pub use link::{LinkSettings, RedisLink};
-pub use tiered::{Cache, Kind, Ttls};
+pub use tiered::{Cache, Kind, Ttls, bump_shared};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {

@@ -75,6 +75,22 @@ impl Ttls {
 
 type Value = Arc<dyn Any + Send + Sync>;
 
+fn generation_key(prefix: &str) -> String {
+    format!("{prefix}:generation")
+}
+
+/// Starts a new data generation in Redis for every instance using `prefix` (what
+/// [`Cache::bump`] does, for a process that holds no cache, such as a command-line import).
+/// `None` when Redis does not answer.
+pub async fn bump_shared(redis: &RedisLink, prefix: &str) -> Option<u64> {
+    let key = generation_key(prefix);
+    redis
+        .call("incr", |mut c| async move {
+            redis::cmd("INCR").arg(&key).query_async(&mut c).await
+        })
+        .await
+}
+
 pub struct Cache {
     memory: Vec<moka::future::Cache<String, Value>>,
     redis: Option<Arc<RedisLink>>,
@@ -113,7 +129,7 @@ impl Cache {
     }
 
     fn generation_key(&self) -> String {
-        format!("{}:generation", self.prefix)
+        generation_key(&self.prefix)
     }
 
     fn full_key(&self, kind: Kind, key: &str) -> String {
@@ -139,14 +155,8 @@ impl Cache {
     /// Redis. Without Redis (or while it is down) only this process moves on. Returns the new
     /// generation and whether Redis took it (so that the other instances see it).
     pub async fn bump(&self) -> (u64, bool) {
-        let key = self.generation_key();
-        let shared: Option<u64> = match &self.redis {
-            Some(r) => {
-                r.call("incr", |mut c| async move {
-                    redis::cmd("INCR").arg(&key).query_async(&mut c).await
-                })
-                .await
-            }
+        let shared = match &self.redis {
+            Some(r) => bump_shared(r, &self.prefix).await,
             None => None,
         };
         let next = shared.unwrap_or_else(|| self.generation() + 1);

@@ -114,22 +114,14 @@ impl CacheArgs {
         let Some(url) = self.redis_url() else { return };
         let config = self.config();
         match fp_cache::RedisLink::new(url, config.redis) {
-            Ok(link) => {
-                let cache = fp_cache::Cache::new(
-                    Some(std::sync::Arc::new(link)),
-                    &config.prefix,
-                    config.ttls,
-                    1,
-                );
-                let (after, shared) = cache.bump().await;
-                if shared {
-                    println!("told the servers sharing Redis to reload (cache generation {after})");
-                } else {
-                    eprintln!(
-                        "warning: Redis did not answer: running servers keep the data they loaded until they restart"
-                    );
-                }
-            }
+            Ok(link) => match fp_cache::bump_shared(&link, &config.prefix).await {
+                Some(generation) => println!(
+                    "told the servers sharing Redis to reload (cache generation {generation})"
+                ),
+                None => eprintln!(
+                    "warning: Redis did not answer: running servers keep the data they loaded until they restart"
+                ),
+            },
             Err(e) => eprintln!("warning: {e}"),
         }
     }

@@ -55,7 +55,7 @@ impl<'a> Fixture<'a> {
         )
     }
 
-    /// The fixture with its forecast (computed here, or taken from a cache by the caller).
+    /// The fixture with its forecast (from [`Fixture::forecast`], usually through a cache).
     pub fn with_forecast(self, forecast: Arc<Forecast>) -> FixturePrediction<'a> {
         FixturePrediction {
             league: self.league,
@@ -64,11 +64,6 @@ impl<'a> Fixture<'a> {
             version: self.version,
             forecast,
         }
-    }
-
-    pub fn predict(self) -> FixturePrediction<'a> {
-        let forecast = Arc::new(self.forecast());
-        self.with_forecast(forecast)
     }
 }
 
@@ -171,16 +166,6 @@ impl Catalog {
     /// Leagues that have a model and can be predicted.
     pub fn has_models(&self) -> bool {
         self.leagues.iter().any(|l| l.model.is_some())
-    }
-
-    /// Predicts a fixture by league code and team names.
-    pub fn predict(
-        &self,
-        league: &str,
-        home: &str,
-        away: &str,
-    ) -> Result<FixturePrediction<'_>, LookupError> {
-        Ok(self.fixture(league, home, away)?.predict())
     }
 
     /// Checks a fixture by league code and team names, without running the model.

@@ -134,37 +134,52 @@ const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_t
      away_team_id, p_home, p_draw, p_away, predicted_home_goals, predicted_away_goals, xg_home, \
      xg_away, outcome, confidence, model_version_id, is_archived";
 
-/// Binds one row's values in the order of `INSERT_COLUMNS`.
-fn push_prediction<'args, DB>(
-    b: &mut sqlx::query_builder::Separated<'_, 'args, DB, &'static str>,
-    r: &NewPrediction,
-) where
+/// Allocates `$1` prediction ids from PostgreSQL's identity sequence.
+const NEXT_IDS: &str =
+    "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)";
+
+/// One multi-row INSERT of `rows`, with the given ids or (`None`) ids the database assigns.
+fn insert_statement<DB>(
+    rows: &[NewPrediction],
+    ids: Option<&[i64]>,
+) -> sqlx::QueryBuilder<'static, DB>
+where
     DB: sqlx::Database,
-    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    Option<i64>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    Option<String>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    DateTime<Utc>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    f64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
-    bool: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
-    b.push_bind(r.owner.user_id())
-        .push_bind(r.owner.session_id().map(str::to_string))
-        .push_bind(r.created_at)
-        .push_bind(r.league_id)
-        .push_bind(r.home_team_id)
-        .push_bind(r.away_team_id)
-        .push_bind(r.p_home)
-        .push_bind(r.p_draw)
-        .push_bind(r.p_away)
-        .push_bind(r.predicted_home_goals)
-        .push_bind(r.predicted_away_goals)
-        .push_bind(r.xg_home)
-        .push_bind(r.xg_away)
-        .push_bind(r.outcome.clone())
-        .push_bind(r.confidence)
-        .push_bind(r.model_version_id)
-        .push_bind(false);
+    let id_column = if ids.is_some() { "id, " } else { "" };
+    let mut qb = sqlx::QueryBuilder::new(format!(
+        "INSERT INTO predictions ({id_column}{INSERT_COLUMNS}) "
+    ));
+    qb.push_values(rows.iter().enumerate(), |mut b, (i, r)| {
+        if let Some(id) = ids.and_then(|ids| ids.get(i)) {
+            b.push_bind(*id);
+        }
+        b.push_bind(r.owner.user_id())
+            .push_bind(r.owner.session_id().map(str::to_string))
+            .push_bind(r.created_at)
+            .push_bind(r.league_id)
+            .push_bind(r.home_team_id)
+            .push_bind(r.away_team_id)
+            .push_bind(r.p_home)
+            .push_bind(r.p_draw)
+            .push_bind(r.p_away)
+            .push_bind(r.predicted_home_goals)
+            .push_bind(r.predicted_away_goals)
+            .push_bind(r.xg_home)
+            .push_bind(r.xg_away)
+            .push_bind(r.outcome.clone())
+            .push_bind(r.confidence)
+            .push_bind(r.model_version_id)
+            .push_bind(false);
+    });
+    qb
 }
 
 impl Store {
@@ -174,75 +189,61 @@ impl Store {
     /// SQLite the single writer connection inserts them under the database's write lock, where
     /// every row takes the largest id plus one, so their ids are the consecutive run ending at
     /// `last_insert_rowid`; on PostgreSQL the ids come from the identity sequence first (an id
-    /// taken by a statement that then fails is simply never used). More
-    /// rows go in one transaction, one statement per chunk, ids allocated first. Every caller
-    /// learns its own id either way.
+    /// taken by a statement that then fails is simply never used). More rows go in one
+    /// transaction, one statement per chunk, ids allocated first. Every caller learns its own
+    /// id either way.
     pub async fn insert_predictions(&self, rows: &[NewPrediction]) -> Result<Vec<i64>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let n = rows.len() as i64;
-        if rows.len() <= INSERT_CHUNK
-            && let crate::store::Pool::Sqlite(pool) = &self.write
-        {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
-                "INSERT INTO predictions ({INSERT_COLUMNS}) "
-            ));
-            qb.push_values(rows, |mut b, r| push_prediction(&mut b, r));
-            let done = qb.build().execute(pool).await?;
-            if done.rows_affected() != n as u64 {
-                return Err(crate::StorageError::Invalid(format!(
-                    "inserted {} predictions of {n}",
-                    done.rows_affected()
-                )));
+        match &self.write {
+            crate::store::Pool::Sqlite(pool) if rows.len() <= INSERT_CHUNK => {
+                let done = insert_statement::<sqlx::Sqlite>(rows, None)
+                    .build()
+                    .execute(pool)
+                    .await?;
+                if done.rows_affected() != n as u64 {
+                    return Err(crate::StorageError::Invalid(format!(
+                        "inserted {} predictions of {n}",
+                        done.rows_affected()
+                    )));
+                }
+                let last = done.last_insert_rowid();
+                return Ok((last - n + 1..=last).collect());
             }
-            let last = done.last_insert_rowid();
-            return Ok((last - n + 1..=last).collect());
-        }
-        if rows.len() <= INSERT_CHUNK
-            && let crate::store::Pool::Postgres(pool) = &self.write
-        {
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)",
-            )
-            .bind(n)
-            .fetch_all(pool)
-            .await?;
-            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(format!(
-                "INSERT INTO predictions (id, {INSERT_COLUMNS}) "
-            ));
-            qb.push_values(rows.iter().zip(&ids), |mut b, (r, id)| {
-                b.push_bind(*id);
-                push_prediction(&mut b, r);
-            });
-            qb.build().execute(pool).await?;
-            return Ok(ids);
+            crate::store::Pool::Postgres(pool) if rows.len() <= INSERT_CHUNK => {
+                let ids: Vec<i64> = sqlx::query_scalar(NEXT_IDS).bind(n).fetch_all(pool).await?;
+                insert_statement::<sqlx::Postgres>(rows, Some(&ids))
+                    .build()
+                    .execute(pool)
+                    .await?;
+                return Ok(ids);
+            }
+            _ => {}
         }
         let ids = on_pool!(&self.write, |pool| {
             let mut tx = pool.begin().await?;
             let ids: Vec<i64> = match self.backend() {
-                crate::Backend::Postgres => sqlx::query_scalar(
-                    "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)",
-                )
-                .bind(n)
-                .fetch_all(&mut *tx)
-                .await?,
+                crate::Backend::Postgres => {
+                    sqlx::query_scalar(NEXT_IDS)
+                        .bind(n)
+                        .fetch_all(&mut *tx)
+                        .await?
+                }
                 crate::Backend::Sqlite => {
-                    let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM predictions")
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let max: i64 =
+                        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM predictions")
+                            .fetch_one(&mut *tx)
+                            .await?;
                     (max + 1..=max + n).collect()
                 }
             };
             for (chunk, chunk_ids) in rows.chunks(INSERT_CHUNK).zip(ids.chunks(INSERT_CHUNK)) {
-                let mut qb = sqlx::QueryBuilder::<DB>::new(format!(
-                    "INSERT INTO predictions (id, {INSERT_COLUMNS}) "
-                ));
-                qb.push_values(chunk.iter().zip(chunk_ids), |mut b, (r, id)| {
-                    b.push_bind(*id);
-                    push_prediction(&mut b, r);
-                });
-                qb.build().execute(&mut *tx).await?;
+                insert_statement::<DB>(chunk, Some(chunk_ids))
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             ids

@@ -252,13 +252,9 @@ pub async fn predict(
         .await
         .map_err(|e| e.json().into_response())?;
     let row = new_prediction(&session, &p);
-    let id = state
-        .writer()
-        .save(row.clone())
-        .await
-        .map_err(|e| AppError::from(e).json().into_response())?;
-    let stored = PredictionRow {
-        id,
+    // The answer is built from the row as it will be stored; the row itself goes to the writer.
+    let mut stored = PredictionRow {
+        id: 0,
         created_at: row.created_at,
         league_id: row.league_id,
         league_code: p.league.league.code.clone(),
@@ -273,7 +269,7 @@ pub async fn predict(
         predicted_away_goals: row.predicted_away_goals,
         xg_home: row.xg_home,
         xg_away: row.xg_away,
-        outcome: row.outcome,
+        outcome: row.outcome.clone(),
         confidence: row.confidence,
         model_version_id: row.model_version_id,
         is_archived: false,
@@ -281,6 +277,11 @@ pub async fn predict(
         actual_away_goals: None,
         actual_result: None,
     };
+    stored.id = state
+        .writer()
+        .save(row)
+        .await
+        .map_err(|e| AppError::from(e).json().into_response())?;
     let facts = state
         .fixture_facts(p.league, stored.home_team_id, stored.away_team_id)
         .await;

@@ -88,12 +88,21 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The Set-Cookie header for a session id.
-pub fn set_cookie(state: &AppState, headers: &HeaderMap, id: &str) -> HeaderValue {
-    let https = state.config().secure_cookies
+/// Whether the session cookie must be `Secure`: configured so, or the request came over HTTPS
+/// through a proxy.
+fn over_https(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config().secure_cookies
         || headers
             .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// The Set-Cookie header for a session id.
+pub fn set_cookie(state: &AppState, headers: &HeaderMap, id: &str) -> HeaderValue {
+    cookie_header(state, id, over_https(state, headers))
+}
+
+fn cookie_header(state: &AppState, id: &str, https: bool) -> HeaderValue {
     let max_age = state.config().session_days * 86_400;
     let value = format!(
         "{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
@@ -175,19 +184,26 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
             (s, Some(NewSession::default()))
         }
     };
-    let cookie = new
-        .as_ref()
-        .map(|n| (n.clone(), set_cookie(&state, req.headers(), &session.id)));
+    // The cookie is written only if the handler stored the session.
+    let pending = new.as_ref().map(|n| {
+        (
+            n.clone(),
+            session.id.clone(),
+            over_https(&state, req.headers()),
+        )
+    });
     req.extensions_mut().insert(session);
     if let Some(n) = new {
         req.extensions_mut().insert(n);
     }
     let mut response = next.run(req).await;
-    if let Some((new, c)) = cookie
+    if let Some((new, id, https)) = pending
         && new.stored()
         && !response.headers().contains_key(SET_COOKIE)
     {
-        response.headers_mut().append(SET_COOKIE, c);
+        response
+            .headers_mut()
+            .append(SET_COOKIE, cookie_header(&state, &id, https));
     }
     response
 }
