@@ -1,4 +1,4 @@
-//! PostgreSQL read routing: plain reads go to the replica URL; a visitor's own data and
+//! PostgreSQL read routing and reconnection: plain reads go to the replica URL; a visitor's own data and
 //! everything else fall back to the primary when the replica does not answer.
 
 use fp_storage::testing::{TestDb, drop_postgres_database};
@@ -64,5 +64,35 @@ async fn reads_go_to_the_replica_and_fall_back_to_the_primary() {
 async fn sqlite_has_no_replica() {
     let db = TestDb::sqlite().await;
     assert_eq!(db.store.replica_in_use(), None);
+    db.cleanup().await;
+}
+
+/// What a PostgreSQL restart does to the pool: every server connection is closed under it.
+/// The next queries must get fresh connections (pinged before use) instead of failing.
+#[tokio::test]
+async fn connections_are_re_established_after_the_server_drops_them() {
+    let db = TestDb::postgres().await;
+    db.store
+        .import_matches(&fp_csv::parse(CSV.as_bytes(), "t.csv").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(db.store.count_matches().await.unwrap(), 1);
+    let name = db.url.rsplit('/').next().unwrap().to_string();
+    let admin = sqlx::PgPool::connect(&fp_storage::testing::postgres_admin_url())
+        .await
+        .unwrap();
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+    )
+    .bind(&name)
+    .fetch_all(&admin)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty(), "the pool held connections to drop");
+    admin.close().await;
+    for _ in 0..3 {
+        assert_eq!(db.store.count_matches().await.unwrap(), 1);
+        assert_eq!(db.store.leagues().await.unwrap().len(), 1);
+    }
     db.cleanup().await;
 }
