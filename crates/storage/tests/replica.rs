@@ -1,5 +1,6 @@
-//! PostgreSQL read routing and reconnection: plain reads go to the replica URL; a visitor's own data and
-//! everything else fall back to the primary when the replica does not answer.
+//! PostgreSQL read routing and reconnection: plain reads go to the replica URL; a visitor's
+//! own data and everything else fall back to the primary when the replica does not answer;
+//! connections the server dropped are replaced.
 
 use fp_storage::testing::{TestDb, drop_postgres_database};
 use fp_storage::{DbConfig, HistoryFilter, Owner, Store};
