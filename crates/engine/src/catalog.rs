@@ -13,6 +13,7 @@ use fp_model::{Game, TeamId};
 use fp_storage::{League, ModelVersion, Store, Team};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One league's data in memory.
 pub struct LeagueEntry {
@@ -91,6 +92,9 @@ pub enum LookupError {
 
 #[derive(Default)]
 pub struct Catalog {
+    /// Different for every catalog this process loads: anything derived from a catalog can be
+    /// kept under its serial and is never mistaken for the figures of a later load.
+    serial: u64,
     pub leagues: Vec<LeagueEntry>,
     by_code: HashMap<String, usize>,
     league_by_id: HashMap<i64, usize>,
@@ -100,8 +104,12 @@ pub struct Catalog {
 
 impl Catalog {
     pub async fn load(store: &Store) -> Result<Catalog, EngineError> {
+        static LOADS: AtomicU64 = AtomicU64::new(0);
         let mut models = load_current_models(store).await?;
-        let mut catalog = Catalog::default();
+        let mut catalog = Catalog {
+            serial: LOADS.fetch_add(1, Ordering::Relaxed) + 1,
+            ..Catalog::default()
+        };
         for league in store.leagues().await? {
             let teams = store.teams(league.id).await?;
             let matches = store.league_matches(league.id).await?;
@@ -153,6 +161,11 @@ impl Catalog {
             });
         }
         Ok(catalog)
+    }
+
+    /// See the field: 0 for an empty catalog that was not loaded, then 1, 2, … per load.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     pub fn league(&self, code: &str) -> Option<&LeagueEntry> {

@@ -11,6 +11,9 @@ pub enum StorageError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Invalid(String),
+    /// A prediction could not be saved (the writer reports the cause to every waiting caller).
+    #[error("saving failed: {0}")]
+    Write(String),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

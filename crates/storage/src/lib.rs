@@ -15,6 +15,7 @@ mod jobs;
 mod leagues;
 mod matches;
 mod model_versions;
+mod prediction_writer;
 mod predictions;
 mod store;
 
@@ -27,6 +28,7 @@ pub use jobs::JobRun;
 pub use leagues::{League, Team};
 pub use matches::StoredMatch;
 pub use model_versions::{ModelVersion, NewModelVersion};
+pub use prediction_writer::PredictionWriter;
 pub use predictions::{
     HistoryFilter, HistoryPage, INSERT_CHUNK, NewPrediction, Owner, PredictionRow,
 };

@@ -13,14 +13,14 @@ pub enum Owner {
 }
 
 impl Owner {
-    fn user_id(&self) -> Option<i64> {
+    pub(crate) fn user_id(&self) -> Option<i64> {
         match self {
             Owner::User(id) => Some(*id),
             Owner::Session(_) => None,
         }
     }
 
-    fn session_id(&self) -> Option<&str> {
+    pub(crate) fn session_id(&self) -> Option<&str> {
         match self {
             Owner::User(_) => None,
             Owner::Session(s) => Some(s),

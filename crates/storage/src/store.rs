@@ -47,6 +47,9 @@ pub struct Store {
     pub(crate) read: Pool,
     /// Set while the PostgreSQL read replica does not answer: reads then go to the primary.
     replica_down: Option<Arc<AtomicBool>>,
+    /// The SQLite database file (not for an in-memory database), which the prediction writer
+    /// opens on its own thread.
+    pub(crate) sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// How often a configured read replica is checked.
@@ -96,13 +99,14 @@ impl Store {
                         .max_connections(config.max_connections.clamp(1, 2 * cores))
                         .test_before_acquire(false)
                         .acquire_timeout(config.acquire_timeout)
-                        .connect_lazy_with(options)
+                        .connect_lazy_with(options.clone())
                 };
                 Ok(Store {
                     backend,
                     write: Pool::Sqlite(write),
                     read: Pool::Sqlite(read),
                     replica_down: None,
+                    sqlite_file: (!in_memory).then(|| options.get_filename().to_path_buf()),
                 })
             }
             Backend::Postgres => {
@@ -126,6 +130,7 @@ impl Store {
                     write: Pool::Postgres(write),
                     read: Pool::Postgres(read),
                     replica_down,
+                    sqlite_file: None,
                 })
             }
         }

@@ -30,7 +30,38 @@ on_both_backends!(
     users_and_sessions,
     the_history_fingerprint_moves_with_every_change,
     every_inserted_prediction_gets_its_own_id,
+    the_partial_prediction_indexes_serve_their_queries,
+    the_writer_gives_every_concurrent_save_its_own_row,
+    a_row_the_database_refuses_fails_alone,
 );
+
+#[tokio::test]
+async fn a_save_waits_while_another_writer_holds_the_database() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let ids = seed_league(&db).await;
+    let writer = fp_storage::PredictionWriter::start(&db.store).unwrap();
+    let fp_storage::Pool::Sqlite(pool) = db.store.write_pool() else {
+        unreachable!()
+    };
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let me = Owner::Session("waiting".into());
+    let save = tokio::spawn({
+        let writer = writer.clone();
+        let row = prediction(me.clone(), ids, 1, "H");
+        async move { writer.save(row).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!save.is_finished(), "saved while the database was locked");
+    sqlx::query("COMMIT").execute(&mut *other).await.unwrap();
+    drop(other);
+    let id = save.await.unwrap().unwrap();
+    assert!(db.store.prediction(id, &me).await.unwrap().is_some());
+    db.cleanup().await;
+}
 
 const HEADER: &str = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HST,AST,PSCH,PSCD,PSCA";
 
@@ -457,5 +488,160 @@ async fn every_inserted_prediction_gets_its_own_id(backend: Backend) {
         let newest = &got[got.len() - 2..];
         assert_eq!(db.store.delete_predictions(&me, newest).await.unwrap(), 2);
     }
+    db.cleanup().await;
+}
+
+/// The query plan of `sql` (with its parameters bound to `binds`), as text. On PostgreSQL
+/// sequential scans are switched off for it: a test table is small enough that the planner
+/// would rightly prefer them, and the question is whether an index can answer.
+async fn plan(db: &TestDb, sql: &str, binds: &[&str]) -> String {
+    match db.store.write_pool() {
+        fp_storage::Pool::Sqlite(p) => {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            let rows = q.fetch_all(p).await.unwrap();
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
+        }
+        fp_storage::Pool::Postgres(p) => {
+            let mut conn = p.acquire().await.unwrap();
+            sqlx::query("SET enable_seqscan = off")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            // Literal values: EXPLAIN of a statement with parameters needs their types.
+            let mut text = sql.to_string();
+            for (i, b) in binds.iter().enumerate().rev() {
+                text = text.replace(&format!("${}", i + 1), b);
+            }
+            let explain = format!("EXPLAIN {text}");
+            let rows: Vec<(String,)> = sqlx::query_as(&explain)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("; ")
+        }
+    }
+}
+
+/// A new prediction goes into the table, its owner's index and the archiving index only (the
+/// others are partial); the queries of history pages, archiving and purging still find
+/// their rows through an index.
+async fn the_partial_prediction_indexes_serve_their_queries(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let rows: Vec<NewPrediction> = (0..20)
+        .map(|i| prediction(Owner::Session("s".into()), ids, i, "H"))
+        .collect();
+    db.store.insert_predictions(&rows).await.unwrap();
+    let cases = [
+        (
+            "SELECT id FROM predictions p WHERE p.session_id = $1 AND p.is_archived = FALSE \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT 50",
+            vec!["'s'"],
+            "predictions_session_active",
+        ),
+        (
+            "SELECT id FROM predictions p WHERE p.user_id = $1 AND p.is_archived = FALSE \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT 50",
+            vec!["1"],
+            "predictions_user_active",
+        ),
+        (
+            "SELECT id FROM predictions WHERE is_archived = FALSE AND created_at < $1 LIMIT 100",
+            vec!["'2030-01-01'"],
+            "predictions_active_created",
+        ),
+        (
+            "SELECT id FROM predictions WHERE is_archived = TRUE AND archived_at < $1 LIMIT 100",
+            vec!["'2030-01-01'"],
+            "predictions_archived_at",
+        ),
+    ];
+    for (sql, binds, index) in cases {
+        let plan = plan(&db, sql, &binds).await;
+        assert!(plan.contains(index), "{sql}\n  uses: {plan}");
+    }
+    db.cleanup().await;
+}
+
+/// Many predictions saved at once (they share batches): each caller gets its own id, and the
+/// row under that id is the caller's, to the microsecond.
+async fn the_writer_gives_every_concurrent_save_its_own_row(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let writer = fp_storage::PredictionWriter::start(&db.store).unwrap();
+    let me = Owner::Session("many".into());
+    let rows: Vec<NewPrediction> = (0..300)
+        .map(|i| {
+            let mut r = prediction(me.clone(), ids, i, ["H", "D", "A"][i as usize % 3]);
+            // Microseconds: what both databases keep.
+            r.created_at += chrono::Duration::microseconds(123_456 + i);
+            r.p_home = 0.001 * i as f64;
+            r
+        })
+        .collect();
+    let saves: Vec<_> = rows
+        .iter()
+        .cloned()
+        .map(|r| {
+            let writer = writer.clone();
+            tokio::spawn(async move { writer.save(r).await })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for s in saves {
+        got.push(s.await.unwrap().unwrap());
+    }
+    let distinct: std::collections::HashSet<i64> = got.iter().copied().collect();
+    assert_eq!(distinct.len(), rows.len());
+    for (row, id) in rows.iter().zip(&got) {
+        let stored = db.store.prediction(*id, &me).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.created_at, stored.p_home, &stored.outcome),
+            (row.created_at, row.p_home, &row.outcome)
+        );
+    }
+    let page = db
+        .store
+        .history(&me, &HistoryFilter::default(), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 300);
+    assert_eq!(page.items[0].id, *got.iter().max().unwrap());
+    db.cleanup().await;
+}
+
+/// A row that breaks a constraint fails on its own; the rows saved with it are kept.
+async fn a_row_the_database_refuses_fails_alone(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let ids = seed_league(&db).await;
+    let writer = fp_storage::PredictionWriter::start(&db.store).unwrap();
+    let me = Owner::Session("mixed".into());
+    let saves: Vec<_> = (0..40)
+        .map(|i| {
+            let mut r = prediction(me.clone(), ids, i, "H");
+            if i == 17 {
+                r.league_id = 999_999; // no such league
+            }
+            let writer = writer.clone();
+            tokio::spawn(async move { writer.save(r).await })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (i, s) in saves.into_iter().enumerate() {
+        if s.await.unwrap().is_err() {
+            failed.push(i);
+        }
+    }
+    assert_eq!(failed, [17]);
+    let page = db
+        .store
+        .history(&me, &HistoryFilter::default(), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 39);
     db.cleanup().await;
 }

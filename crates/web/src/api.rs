@@ -2,7 +2,7 @@
 
 use crate::cached::FixtureFacts;
 use crate::error::AppError;
-use crate::pages::{PER_PAGE, new_prediction};
+use crate::pages::PER_PAGE;
 use crate::session::Session;
 use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -143,13 +143,12 @@ struct ModelJson {
     fitted_at: Option<DateTime<Utc>>,
 }
 
-/// A stored prediction as the API shows it: serialised straight from the data, without an
-/// intermediate JSON tree (this is the hot path of `POST /api/predict`).
+/// A prediction as the API shows it, but for the fields that name this one prediction (id,
+/// URL, time; see [`prediction_response`]): the same for every prediction of a fixture under
+/// one model and one dataset, so `POST /api/predict` serialises it once per fixture (see
+/// `crate::answer`). Serialised straight from the data, without an intermediate JSON tree.
 #[derive(Serialize)]
-pub struct PredictionJson<'a> {
-    id: i64,
-    url: String,
-    created_at: DateTime<Utc>,
+pub struct PredictionBody<'a> {
     league: &'a str,
     home_team: &'a str,
     away_team: &'a str,
@@ -167,6 +166,40 @@ pub struct PredictionJson<'a> {
     model: ModelJson,
 }
 
+/// A serialised [`PredictionBody`] without its opening brace: `"league":…}`.
+pub fn body_tail(body: &PredictionBody) -> Result<axum::body::Bytes, serde_json::Error> {
+    let mut json = serde_json::to_vec(body)?;
+    json.remove(0);
+    Ok(json.into())
+}
+
+/// The whole prediction: `{"id":…,"url":…,"created_at":…,` then `tail` (see [`body_tail`]).
+pub fn prediction_response(
+    id: i64,
+    created_at: DateTime<Utc>,
+    tail: &[u8],
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    use std::io::Write;
+    let mut out = Vec::with_capacity(96 + tail.len());
+    write!(
+        out,
+        r#"{{"id":{id},"url":"/predictions/{id}","created_at":"#
+    )
+    .map_err(AppError::internal)?;
+    serde_json::to_writer(&mut out, &created_at).map_err(AppError::internal)?;
+    out.push(b',');
+    out.extend_from_slice(tail);
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        out,
+    )
+        .into_response())
+}
+
 /// Markets of a stored prediction, rebuilt from its expected goals and probabilities.
 fn stored_markets(entry: &LeagueEntry, row: &PredictionRow) -> Markets {
     let probs = fp_model::Probabilities {
@@ -178,22 +211,19 @@ fn stored_markets(entry: &LeagueEntry, row: &PredictionRow) -> Markets {
     fp_engine::stored_markets(row.xg_home, row.xg_away, rho, &probs).0
 }
 
-/// A stored prediction as JSON, with its markets and the current facts.
-pub fn prediction_json<'a>(
+/// A prediction's body (see [`PredictionBody`]), with its markets and the current facts.
+pub fn prediction_body<'a>(
     entry: &'a LeagueEntry,
     row: &'a PredictionRow,
     m: &'a Markets,
     facts: &FixtureFacts,
-) -> PredictionJson<'a> {
+) -> PredictionBody<'a> {
     let version = entry
         .model
         .as_ref()
         .filter(|(v, _)| Some(v.id) == row.model_version_id)
         .map(|(v, _)| v);
-    PredictionJson {
-        id: row.id,
-        url: format!("/predictions/{}", row.id),
-        created_at: row.created_at,
+    PredictionBody {
         league: &row.league_code,
         home_team: &row.home_team,
         away_team: &row.away_team,
@@ -247,58 +277,27 @@ pub async fn predict(
         .predictions(session.user_id, ip.0, 1, true)
         .await
         .map_err(IntoResponse::into_response)?;
-    let p = state.predict(fixture).await;
+    let answer = state
+        .answer(&catalog, fixture)
+        .await
+        .map_err(|e| e.json().into_response())?;
     crate::session::ensure_stored(&state, &session, new.as_deref())
         .await
         .map_err(|e| e.json().into_response())?;
-    let row = new_prediction(&session, &p);
-    // The answer is built from the row as it will be stored; the row itself goes to the writer.
-    let mut stored = PredictionRow {
-        id: 0,
-        created_at: row.created_at,
-        league_id: row.league_id,
-        league_code: p.league.league.code.clone(),
-        home_team_id: row.home_team_id,
-        away_team_id: row.away_team_id,
-        home_team: p.home.name.clone(),
-        away_team: p.away.name.clone(),
-        p_home: row.p_home,
-        p_draw: row.p_draw,
-        p_away: row.p_away,
-        predicted_home_goals: row.predicted_home_goals,
-        predicted_away_goals: row.predicted_away_goals,
-        xg_home: row.xg_home,
-        xg_away: row.xg_away,
-        outcome: row.outcome.clone(),
-        confidence: row.confidence,
-        model_version_id: row.model_version_id,
-        is_archived: false,
-        actual_home_goals: None,
-        actual_away_goals: None,
-        actual_result: None,
-    };
-    stored.id = state
+    let created_at = crate::answer::now();
+    let id = state
         .writer()
-        .save(row)
+        .save(answer.row(session.owner(), created_at))
         .await
         .map_err(|e| AppError::from(e).json().into_response())?;
-    let facts = state
-        .fixture_facts(p.league, stored.home_team_id, stored.away_team_id)
-        .await;
-    Ok(Json(prediction_json(
-        p.league,
-        &stored,
-        &p.forecast.markets,
-        &facts,
-    ))
-    .into_response())
+    prediction_response(id, created_at, &answer.tail).map_err(|e| e.json().into_response())
 }
 
 pub async fn prediction(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     id: Result<Path<i64>, PathRejection>,
-) -> ApiResult {
+) -> Result<axum::response::Response, AppError> {
     let id = path(id)?;
     let row = state
         .store()
@@ -314,7 +313,9 @@ pub async fn prediction(
         .fixture_facts(entry, row.home_team_id, row.away_team_id)
         .await;
     let markets = stored_markets(entry, &row);
-    Ok(Json(json!(prediction_json(entry, &row, &markets, &facts))))
+    let tail = body_tail(&prediction_body(entry, &row, &markets, &facts))
+        .map_err(|e| AppError::internal(e).json())?;
+    prediction_response(row.id, row.created_at, &tail).map_err(AppError::json)
 }
 
 #[derive(Deserialize)]

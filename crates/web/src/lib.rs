@@ -1,5 +1,6 @@
 //! The Football Predictor HTTP server: server-rendered pages and a JSON API.
 
+mod answer;
 mod api;
 mod assets;
 mod auth;
@@ -15,7 +16,6 @@ mod session;
 mod state;
 mod svg;
 mod views;
-mod writer;
 
 pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use observability::install as install_metrics;

@@ -172,25 +172,7 @@ pub struct PredictForm {
 
 /// Builds the stored row of a prediction.
 pub fn new_prediction(session: &Session, p: &FixturePrediction) -> NewPrediction {
-    let top = p.forecast.markets.top_scores.first().copied();
-    let probs = p.forecast.probabilities;
-    NewPrediction {
-        owner: session.owner(),
-        created_at: chrono::Utc::now(),
-        league_id: p.league.league.id,
-        home_team_id: p.home.id,
-        away_team_id: p.away.id,
-        p_home: probs.home,
-        p_draw: probs.draw,
-        p_away: probs.away,
-        predicted_home_goals: top.map_or(0, |s| i64::from(s.home)),
-        predicted_away_goals: top.map_or(0, |s| i64::from(s.away)),
-        xg_home: p.forecast.markets.expected_goals_home,
-        xg_away: p.forecast.markets.expected_goals_away,
-        outcome: probs.most_likely().code().to_string(),
-        confidence: p.forecast.confidence(),
-        model_version_id: Some(p.version.id),
-    }
+    crate::answer::new_row(session.owner(), crate::answer::now(), p)
 }
 
 pub async fn predict_submit(

@@ -1,9 +1,8 @@
 use crate::assets::Assets;
 use crate::session::Session;
-use crate::writer::PredictionWriter;
 use fp_cache::{Cache, LinkSettings, RedisLink, SharedLimiter, Ttls};
 use fp_engine::Catalog;
-use fp_storage::Store;
+use fp_storage::{PredictionWriter, Store};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
@@ -41,6 +40,8 @@ pub enum StartError {
     Engine(#[from] fp_engine::EngineError),
     #[error(transparent)]
     Cache(#[from] fp_cache::CacheError),
+    #[error("cannot start the prediction writer: {0}")]
+    Writer(#[from] fp_storage::StorageError),
 }
 
 /// Settings of the server.
@@ -75,6 +76,7 @@ struct Inner {
     catalog: RwLock<Arc<Catalog>>,
     sessions: moka::future::Cache<String, Session>,
     histories: moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry>,
+    answers: moka::future::Cache<crate::answer::AnswerKey, Arc<crate::answer::Answer>>,
     prediction_count: moka::future::Cache<(), i64>,
     writer: PredictionWriter,
     limiters: crate::ratelimit::Limiters,
@@ -103,7 +105,7 @@ impl AppState {
         cache.sync_generation().await;
         let state = AppState {
             inner: Arc::new(Inner {
-                writer: PredictionWriter::start(store.clone()),
+                writer: PredictionWriter::start(&store)?,
                 store,
                 catalog: RwLock::new(Arc::new(catalog)),
                 sessions: moka::future::Cache::builder()
@@ -113,6 +115,10 @@ impl AppState {
                 histories: moka::future::Cache::builder()
                     .max_capacity(20_000)
                     .time_to_idle(Duration::from_secs(300))
+                    .build(),
+                answers: moka::future::Cache::builder()
+                    .weigher(|_, a: &Arc<crate::answer::Answer>| a.weight())
+                    .max_capacity(crate::answer::ANSWER_BYTES)
                     .build(),
                 prediction_count: moka::future::Cache::builder()
                     .max_capacity(1)
@@ -166,6 +172,12 @@ impl AppState {
         &self,
     ) -> &moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry> {
         &self.inner.histories
+    }
+
+    pub(crate) fn answers(
+        &self,
+    ) -> &moka::future::Cache<crate::answer::AnswerKey, Arc<crate::answer::Answer>> {
+        &self.inner.answers
     }
 
     pub(crate) fn prediction_count(&self) -> &moka::future::Cache<(), i64> {

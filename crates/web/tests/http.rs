@@ -635,3 +635,69 @@ fn a_cached_history_page_shows_changes_made_through_another_instance() {
         "{page}"
     );
 }
+
+/// Predictions of one fixture share a prepared answer: each still has its own id, URL and
+/// time, and reads back (`GET /api/predictions/{id}`) with the figures it was answered with
+/// (the markets of a stored prediction are rebuilt from its stored figures, so they are
+/// compared elsewhere).
+#[test]
+fn repeated_predictions_of_a_fixture_are_answered_as_stored() {
+    let s = server();
+    let mut v = s.visitor();
+    let first = v.predict("E0", "Everton", "Leeds").json();
+    let second = v.predict("E0", "Everton", "Leeds").json();
+    assert_ne!(first["id"], second["id"]);
+    assert_eq!(
+        second["url"],
+        format!("/predictions/{}", second["id"].as_i64().unwrap())
+    );
+    for answered in [&first, &second] {
+        let url = format!("/api/predictions/{}", answered["id"].as_i64().unwrap());
+        let stored = v.get(&url);
+        assert_eq!(stored.status, 200, "{}", stored.body);
+        let stored = stored.json();
+        for k in [
+            "id",
+            "url",
+            "created_at",
+            "league",
+            "home_team",
+            "away_team",
+            "probabilities",
+            "outcome",
+            "confidence",
+            "expected_goals",
+            "most_likely_score",
+            "form",
+            "head_to_head",
+            "model",
+        ] {
+            assert_eq!(stored[k], answered[k], "{k}");
+        }
+    }
+    let (mut a, mut b) = (first.clone(), second.clone());
+    for k in ["id", "url", "created_at"] {
+        a.as_object_mut().unwrap().remove(k);
+        b.as_object_mut().unwrap().remove(k);
+    }
+    assert_eq!(a, b);
+}
+
+/// A prepared answer belongs to the data it was made from: after an import and a reload the
+/// next prediction of the same fixture shows the new result in the teams' form.
+#[test]
+fn a_prepared_answer_follows_new_data() {
+    let s = server();
+    let mut v = s.visitor();
+    let form = |j: &serde_json::Value| j["form"]["home"][0]["date"].as_str().map(str::to_string);
+    let before = v.predict("E0", "Fulham", "Spurs").json();
+    assert_ne!(form(&before).as_deref(), Some("2030-05-01"));
+    let csv = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/05/2030,Fulham,Leeds,3,0\n";
+    let records = fp_csv::parse(csv.as_bytes(), "new.csv").unwrap();
+    s.runtime.block_on(async {
+        s.state.store().import_matches(&records).await.unwrap();
+        s.state.reload().await.unwrap();
+    });
+    let after = v.predict("E0", "Fulham", "Spurs").json();
+    assert_eq!(form(&after).as_deref(), Some("2030-05-01"));
+}

@@ -1,0 +1,415 @@
+//! Group commit for predictions. Callers hand their rows to one writer, which saves whatever
+//! has queued up in a single transaction and answers each caller once its row is committed:
+//! a saved prediction is in its owner's history when `save` returns, while the database sees
+//! few, larger transactions under load.
+//!
+//! On a SQLite file the writer is one connection of its own, used by one drain task at a
+//! time: callers queue their rows, the first to find no drain running starts one, and the
+//! drain saves each batch with a prepared single-row INSERT inside `BEGIN IMMEDIATE … COMMIT`
+//! right on the runtime (a batch takes tens of microseconds), yielding between batches so that
+//! the requests being handled meanwhile join the next one. No thread hand-off per batch, no
+//! SQL text built per batch. What can take long moves to the blocking pool: a batch that finds
+//! the database locked by another writer (it then waits up to the busy timeout there), and
+//! the write-ahead-log checkpoint, run by the writer itself every [`CHECKPOINT_COMMITS`]
+//! commits instead of inside a commit (the automatic checkpoint is off on this connection).
+//! Elsewhere (PostgreSQL, an in-memory SQLite database) the writer is a task that saves each
+//! batch with [`Store::insert_predictions`].
+//!
+//! If a batch fails, its rows are retried one by one, so one bad row does not fail the others.
+
+use crate::error::{Result, StorageError};
+use crate::predictions::{INSERT_CHUNK, NewPrediction};
+use crate::store::Store;
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+type Reply = oneshot::Sender<Result<i64, String>>;
+type Job = (NewPrediction, Reply);
+
+/// Rows waiting for the task writer before `save` waits for room.
+const QUEUE: usize = 8192;
+
+/// How long a batch waits for the database's write lock (held by another writer), off the
+/// runtime.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Commits between two checkpoints of the write-ahead log (about a thousand log pages).
+const CHECKPOINT_COMMITS: u32 = 200;
+
+/// Every this many checkpoints, the writer checkpoints itself, between two commits: the
+/// others run beside the writer (PASSIVE, on their own connection) and cannot reach the end
+/// of a log that grows meanwhile, so this one lets the next commit start the log over.
+const FULL_CHECKPOINT_EVERY: u32 = 8;
+
+/// A handle on the writer; clones share it.
+#[derive(Clone)]
+pub struct PredictionWriter {
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
+    Sqlite(Arc<SqliteWriter>),
+    Task(mpsc::Sender<Job>),
+}
+
+impl PredictionWriter {
+    /// Starts the writer for `store` (on a SQLite file its own connection, otherwise a task;
+    /// both need a Tokio runtime when rows are saved).
+    pub fn start(store: &Store) -> Result<PredictionWriter> {
+        let kind = match &store.sqlite_file {
+            Some(file) => Kind::Sqlite(Arc::new(SqliteWriter {
+                queue: Mutex::new(Vec::new()),
+                draining: AtomicBool::new(false),
+                conn: Mutex::new(Writer {
+                    conn: open(file)?,
+                    commits: 0,
+                    beside: 0,
+                }),
+                checkpointer: Mutex::new(open(file)?),
+                checkpointing: AtomicBool::new(false),
+            })),
+            None => {
+                let (tx, rx) = mpsc::channel::<Job>(QUEUE);
+                tokio::spawn(task_loop(store.clone(), rx));
+                Kind::Task(tx)
+            }
+        };
+        Ok(PredictionWriter { kind })
+    }
+
+    /// Saves one prediction; returns its id once committed.
+    pub async fn save(&self, row: NewPrediction) -> Result<i64> {
+        let stopped = || StorageError::Write("the prediction writer has stopped".into());
+        let (reply, answer) = oneshot::channel();
+        match &self.kind {
+            Kind::Sqlite(w) => w.queue((row, reply)),
+            Kind::Task(tx) => tx.send((row, reply)).await.map_err(|_| stopped())?,
+        }
+        answer
+            .await
+            .map_err(|_| stopped())?
+            .map_err(StorageError::Write)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The SQLite writer: the queue, whether a drain task runs, and the connection.
+struct SqliteWriter {
+    queue: Mutex<Vec<Job>>,
+    draining: AtomicBool,
+    conn: Mutex<Writer>,
+    /// Runs the checkpoints beside the writer.
+    checkpointer: Mutex<Connection>,
+    checkpointing: AtomicBool,
+}
+
+struct Writer {
+    conn: Connection,
+    /// Commits since the last checkpoint.
+    commits: u32,
+    /// Checkpoints beside the writer since the writer's own.
+    beside: u32,
+}
+
+impl SqliteWriter {
+    /// Queues a row and makes sure a drain task will save it.
+    fn queue(self: &Arc<Self>, job: Job) {
+        lock(&self.queue).push(job);
+        if !self.draining.swap(true, Ordering::AcqRel) {
+            tokio::spawn(self.clone().drain());
+        }
+    }
+
+    /// Saves batches until the queue is empty.
+    async fn drain(self: Arc<Self>) {
+        loop {
+            // Requests that are ready to run reach the queue first: under load the batch
+            // grows (fewer, larger commits); when idle this returns at once.
+            tokio::task::yield_now().await;
+            let batch = std::mem::take(&mut *lock(&self.queue));
+            if batch.is_empty() {
+                self.draining.store(false, Ordering::Release);
+                // A row queued after the take but before the flag was cleared found a drain
+                // running and started none: take it up unless another drain did.
+                if lock(&self.queue).is_empty() || self.draining.swap(true, Ordering::AcqRel) {
+                    return;
+                }
+                continue;
+            }
+            let (rows, replies): (Vec<NewPrediction>, Vec<Reply>) = batch.into_iter().unzip();
+            let this = self.clone();
+            let results = match self.try_save(&rows) {
+                Some(results) => results,
+                // Locked by another writer, or time for a checkpoint: off the runtime.
+                None => tokio::task::spawn_blocking(move || this.save_waiting(&rows))
+                    .await
+                    .unwrap_or_else(|e| {
+                        vec![Err(format!("the writer failed: {e}")); replies.len()]
+                    }),
+            };
+            answer(replies.into_iter().zip(results));
+        }
+    }
+
+    /// Saves the batch now, or `None` if that could mean waiting (the database is locked by
+    /// another writer, or the writer's own checkpoint is due).
+    fn try_save(self: &Arc<Self>, rows: &[NewPrediction]) -> Option<Vec<Result<i64, String>>> {
+        let mut w = lock(&self.conn);
+        if w.beside >= FULL_CHECKPOINT_EVERY {
+            return None;
+        }
+        match insert_batch(&mut w.conn, rows) {
+            Err(e) if is_busy(&e) => None,
+            result => {
+                self.committed(&mut w);
+                Some(results(&w.conn, rows, result))
+            }
+        }
+    }
+
+    /// Counts a commit; starts a checkpoint beside the writer when one is due.
+    fn committed(self: &Arc<Self>, w: &mut Writer) {
+        w.commits += 1;
+        if w.commits < CHECKPOINT_COMMITS || self.checkpointing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        w.commits = 0;
+        w.beside += 1;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            checkpoint(&lock(&this.checkpointer));
+            this.checkpointing.store(false, Ordering::Release);
+        });
+    }
+
+    /// The writer's own checkpoint when due, then the batch, waiting for the write lock if
+    /// need be (on the blocking pool).
+    fn save_waiting(self: &Arc<Self>, rows: &[NewPrediction]) -> Vec<Result<i64, String>> {
+        let mut w = lock(&self.conn);
+        if w.beside >= FULL_CHECKPOINT_EVERY {
+            w.beside = 0;
+            // After the one beside, if it still runs (only one checkpoint runs at a time).
+            let _beside = lock(&self.checkpointer);
+            checkpoint(&w.conn);
+        }
+        let _ = w.conn.busy_timeout(BUSY_TIMEOUT);
+        let result = insert_batch(&mut w.conn, rows);
+        let _ = w.conn.busy_timeout(Duration::ZERO);
+        self.committed(&mut w);
+        results(&w.conn, rows, result)
+    }
+}
+
+/// Copies the write-ahead log into the database file, as far as no reader still needs it.
+fn checkpoint(conn: &Connection) {
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "checkpoint failed; retrying later");
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Each row's id, or, when the batch failed, each row saved on its own.
+fn results(
+    conn: &Connection,
+    rows: &[NewPrediction],
+    batch: rusqlite::Result<Vec<i64>>,
+) -> Vec<Result<i64, String>> {
+    match batch {
+        Ok(ids) => ids.into_iter().map(Ok).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, rows = rows.len(), "batch not saved; saving its rows one by one");
+            rows.iter()
+                .map(|r| insert_one(conn, r).map_err(|e| e.to_string()))
+                .collect()
+        }
+    }
+}
+
+/// Opens the writer's connection with the same settings as the pools (WAL, normal sync,
+/// foreign keys), no automatic checkpoint and no waiting for locks (see [`SqliteWriter`]).
+fn open(file: &Path) -> Result<Connection> {
+    let fail =
+        |e: rusqlite::Error| StorageError::Write(format!("cannot open {}: {e}", file.display()));
+    let conn = Connection::open(file).map_err(fail)?;
+    conn.busy_timeout(Duration::ZERO).map_err(fail)?;
+    // One statement per power of two up to MAX_ROWS_PER_STATEMENT, and the checkpoint.
+    conn.set_prepared_statement_cache_capacity(16);
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+         PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 0; \
+         PRAGMA journal_size_limit = 67108864;",
+    )
+    .map_err(fail)?;
+    Ok(conn)
+}
+
+/// How SQLite rows hold times: as sqlx writes a `DateTime<Utc>`, so that both read back the
+/// same and sort the same.
+fn sqlite_time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+const INSERT_INTO: &str = "INSERT INTO predictions (user_id, session_id, created_at, league_id, \
+     home_team_id, away_team_id, p_home, p_draw, p_away, predicted_home_goals, \
+     predicted_away_goals, xg_home, xg_away, outcome, confidence, model_version_id, is_archived) \
+     VALUES ";
+
+/// Values bound per row.
+const ROW_VALUES: usize = 16;
+
+/// The largest statement: a batch goes in statements of 64, 32, …, 1 rows (binary digits of
+/// its size), so a handful of prepared statements serve every batch size.
+const MAX_ROWS_PER_STATEMENT: usize = 64;
+
+/// `INSERT … VALUES (?1, …, ?16, FALSE), (?17, …)` for `n` rows (at most
+/// [`MAX_ROWS_PER_STATEMENT`]), built once.
+fn insert_sql(n: usize) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| (0..=MAX_ROWS_PER_STATEMENT).map(build_insert_sql).collect());
+    &all[n.min(MAX_ROWS_PER_STATEMENT)]
+}
+
+fn build_insert_sql(n: usize) -> String {
+    let mut sql = String::from(INSERT_INTO);
+    for row in 0..n {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for v in 1..=ROW_VALUES {
+            sql.push_str(&format!("?{}, ", row * ROW_VALUES + v));
+        }
+        sql.push_str("FALSE)");
+    }
+    sql
+}
+
+/// Inserts `rows` (at most [`MAX_ROWS_PER_STATEMENT`]) with one statement; their ids in order.
+/// One statement holds the write lock throughout and every row takes the largest id plus one,
+/// so the ids are the consecutive run ending at `last_insert_rowid`.
+fn insert_rows(conn: &Connection, rows: &[NewPrediction]) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(insert_sql(rows.len()))?;
+    for (i, r) in rows.iter().enumerate() {
+        let at = i * ROW_VALUES;
+        let values: [&dyn rusqlite::ToSql; ROW_VALUES] = [
+            &r.owner.user_id(),
+            &r.owner.session_id(),
+            &sqlite_time(&r.created_at),
+            &r.league_id,
+            &r.home_team_id,
+            &r.away_team_id,
+            &r.p_home,
+            &r.p_draw,
+            &r.p_away,
+            &r.predicted_home_goals,
+            &r.predicted_away_goals,
+            &r.xg_home,
+            &r.xg_away,
+            &r.outcome,
+            &r.confidence,
+            &r.model_version_id,
+        ];
+        for (j, v) in values.iter().enumerate() {
+            stmt.raw_bind_parameter(at + j + 1, v)?;
+        }
+    }
+    let inserted = stmt.raw_execute()?;
+    let n = rows.len() as i64;
+    if inserted as i64 != n {
+        return Err(rusqlite::Error::StatementChangedRows(inserted));
+    }
+    let last = conn.last_insert_rowid();
+    Ok((last - n + 1..=last).collect())
+}
+
+fn insert_one(conn: &Connection, r: &NewPrediction) -> rusqlite::Result<i64> {
+    insert_rows(conn, std::slice::from_ref(r)).map(|ids| ids[0])
+}
+
+/// All rows in one transaction; their ids in order.
+fn insert_batch(conn: &mut Connection, rows: &[NewPrediction]) -> rusqlite::Result<Vec<i64>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let n = MAX_ROWS_PER_STATEMENT.min(1 << rest.len().ilog2());
+        let (now, later) = rest.split_at(n);
+        ids.extend(insert_rows(&tx, now)?);
+        rest = later;
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
+/// Answers the waiting callers and counts what was saved.
+fn answer(results: impl Iterator<Item = (Reply, Result<i64, String>)>) {
+    let (mut saved, mut failed) = (0u64, 0u64);
+    for (reply, result) in results {
+        match &result {
+            Ok(_) => saved += 1,
+            Err(e) => {
+                failed += 1;
+                tracing::error!(error = %e, "saving a prediction failed");
+            }
+        }
+        let _ = reply.send(result);
+    }
+    metrics::counter!("predictions_saved_total").increment(saved);
+    if failed > 0 {
+        metrics::counter!("prediction_save_errors_total").increment(failed);
+    }
+    metrics::histogram!("prediction_write_batch_size").record((saved + failed) as f64);
+}
+
+/// The writer as a task, for PostgreSQL and in-memory SQLite.
+async fn task_loop(store: Store, mut rx: mpsc::Receiver<Job>) {
+    let mut rows: Vec<NewPrediction> = Vec::with_capacity(INSERT_CHUNK);
+    let mut replies: Vec<Reply> = Vec::with_capacity(INSERT_CHUNK);
+    while let Some((row, reply)) = rx.recv().await {
+        rows.push(row);
+        replies.push(reply);
+        // Let the requests that are ready to run reach the queue too: under load the batch
+        // grows (fewer, larger transactions); when idle this returns at once.
+        tokio::task::yield_now().await;
+        while rows.len() < INSERT_CHUNK {
+            match rx.try_recv() {
+                Ok((row, reply)) => {
+                    rows.push(row);
+                    replies.push(reply);
+                }
+                Err(_) => break,
+            }
+        }
+        match store.insert_predictions(&rows).await {
+            Ok(ids) => answer(replies.drain(..).zip(ids.into_iter().map(Ok))),
+            Err(e) => {
+                tracing::warn!(error = %e, rows = rows.len(), "batch not saved; saving its rows one by one");
+                let mut one_by_one = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    one_by_one.push(
+                        store
+                            .insert_predictions(std::slice::from_ref(r))
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|ids| {
+                                ids.first().copied().ok_or_else(|| "no id returned".into())
+                            }),
+                    );
+                }
+                answer(replies.drain(..).zip(one_by_one));
+            }
+        }
+        rows.clear();
+    }
+}
