@@ -10,24 +10,12 @@ cd "$(dirname "$0")/.."
 BIN=target/release/football-predictor
 DURATION=${DURATION:-10s}
 PORT=${PORT:-18080}
-DATA=${SHARED_DATA_DIR:-../shared/data}/football-data
 export DATABASE_URL=${1:-sqlite:///tmp/fp-load-$$.db}
-# One client sends all the load: lift the per-client limits for the benchmark.
-export RATE_LIMIT_ANON=1000000000/second RATE_LIMIT_USER=1000000000/second RATE_LIMIT_API=1000000000/second
-cargo build --release --locked -q
-echo "== database: $DATABASE_URL"
-$BIN migrate >/dev/null
-$BIN import --no-refit "$DATA" >/dev/null
-$BIN refit >/dev/null
+. bench/common.sh
+prepare_database
 LOAD=$($BIN generate-load | tee /dev/stderr | sed -n 's/.*fp_session=\([0-9a-f]*\).*/\1/p')
-RUST_LOG=warn $BIN serve --bind 127.0.0.1:$PORT >/tmp/fp-load-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/livez" >/dev/null && break; sleep 0.2; done
-# A returning visitor: the session cookie comes with the first saved prediction.
-FIRST=$(curl -s -D - -H 'Content-Type: application/json' \
-  -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict")
-VISITOR=$(echo "$FIRST" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')
+start_server /tmp/fp-load-server.log
+first_prediction
 ID=$(echo "$FIRST" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 run() {
   echo "== $1"

@@ -11,21 +11,12 @@ BIN=target/release/football-predictor
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5s}
 PORT=${PORT:-18081}
-DATA=${SHARED_DATA_DIR:-../shared/data}/football-data
 export DATABASE_URL=${1:-sqlite:///tmp/fp-ratio-$$.db}
-export RATE_LIMIT_ANON=1000000000/second RATE_LIMIT_USER=1000000000/second RATE_LIMIT_API=1000000000/second
-cargo build --release --locked -q
-echo "== database: $DATABASE_URL"
-$BIN migrate >/dev/null
-$BIN import --no-refit "$DATA" >/dev/null
-$BIN refit >/dev/null
-RUST_LOG=warn $BIN serve --bind 127.0.0.1:$PORT >/tmp/fp-ratio-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/livez" >/dev/null && break; sleep 0.2; done
-FIRST=$(curl -s -D - -H 'Content-Type: application/json' \
-  -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict")
-export COOKIE="fp_session=$(echo "$FIRST" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')"
+. bench/common.sh
+prepare_database
+start_server /tmp/fp-ratio-server.log
+first_prediction
+export COOKIE="fp_session=$VISITOR"
 ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 cpu() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print $5, t}' /proc/stat; }
 # Prints requests/s, server CPU µs per request, idle %.

@@ -5,13 +5,15 @@
 //!
 //! On a SQLite file the writer is one connection of its own, used by one drain task at a
 //! time: callers queue their rows, the first to find no drain running starts one, and the
-//! drain saves each batch with a prepared single-row INSERT inside `BEGIN IMMEDIATE … COMMIT`
-//! right on the runtime (a batch takes tens of microseconds), yielding between batches so that
-//! the requests being handled meanwhile join the next one. No thread hand-off per batch, no
-//! SQL text built per batch. What can take long moves to the blocking pool: a batch that finds
-//! the database locked by another writer (it then waits up to the busy timeout there), and
-//! the write-ahead-log checkpoint, run by the writer itself every [`CHECKPOINT_COMMITS`]
-//! commits instead of inside a commit (the automatic checkpoint is off on this connection).
+//! drain saves each batch inside `BEGIN IMMEDIATE … COMMIT` with prepared multi-row INSERTs
+//! (64, 32, … rows) right on the runtime (a batch takes tens of microseconds), yielding
+//! between batches so that the requests being handled meanwhile join the next one. No thread
+//! hand-off per batch, no SQL text built per batch. The automatic checkpoint is off on this
+//! connection: every [`CHECKPOINT_COMMITS`] commits a PASSIVE checkpoint runs beside the
+//! writer on a connection of its own, and every [`FULL_CHECKPOINT_EVERY`]th by the writer
+//! between two commits, so that the log starts over. What can take long runs on the blocking
+//! pool: the checkpoints, and a batch that finds the database locked by another writer (it
+//! then waits up to the busy timeout there).
 //! Elsewhere (PostgreSQL, an in-memory SQLite database) the writer is a task that saves each
 //! batch with [`Store::insert_predictions`].
 //!
@@ -145,15 +147,17 @@ impl SqliteWriter {
                 continue;
             }
             let (rows, replies): (Vec<NewPrediction>, Vec<Reply>) = batch.into_iter().unzip();
-            let this = self.clone();
             let results = match self.try_save(&rows) {
                 Some(results) => results,
                 // Locked by another writer, or time for a checkpoint: off the runtime.
-                None => tokio::task::spawn_blocking(move || this.save_waiting(&rows))
-                    .await
-                    .unwrap_or_else(|e| {
-                        vec![Err(format!("the writer failed: {e}")); replies.len()]
-                    }),
+                None => {
+                    let this = self.clone();
+                    tokio::task::spawn_blocking(move || this.save_waiting(&rows))
+                        .await
+                        .unwrap_or_else(|e| {
+                            vec![Err(format!("the writer failed: {e}")); replies.len()]
+                        })
+                }
             };
             answer(replies.into_iter().zip(results));
         }
