@@ -119,18 +119,18 @@ impl AppState {
         if let Some(a) = self.answers().get(&key).await {
             return Ok(a);
         }
-        self.answers()
-            .try_get_with(key, async {
-                let p = self.predict(fixture).await;
-                let template = new_row(Owner::User(0), now(), &p);
-                let shown = as_stored(&template, &p);
-                let facts = self.fixture_facts(p.league, p.home.id, p.away.id).await;
-                let body: PredictionBody =
-                    prediction_body(p.league, &shown, &p.forecast.markets, &facts);
-                let tail = body_tail(&body)?;
-                Ok::<_, serde_json::Error>(Arc::new(Answer { template, tail }))
-            })
-            .await
-            .map_err(AppError::internal)
+        // Boxed: the request's future stays small for the common case, a prepared answer.
+        Box::pin(self.answers().try_get_with(key, async {
+            let p = self.predict(fixture).await;
+            let template = new_row(Owner::User(0), now(), &p);
+            let shown = as_stored(&template, &p);
+            let facts = self.fixture_facts(p.league, p.home.id, p.away.id).await;
+            let body: PredictionBody =
+                prediction_body(p.league, &shown, &p.forecast.markets, &facts);
+            let tail = body_tail(&body)?;
+            Ok::<_, serde_json::Error>(Arc::new(Answer { template, tail }))
+        }))
+        .await
+        .map_err(AppError::internal)
     }
 }

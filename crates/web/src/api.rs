@@ -3,10 +3,11 @@
 use crate::cached::FixtureFacts;
 use crate::error::AppError;
 use crate::pages::PER_PAGE;
-use crate::session::Session;
+use crate::session::{Session, Visitor};
 use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use fp_engine::{Catalog, LeagueEntry};
@@ -259,29 +260,50 @@ pub fn prediction_body<'a>(
     }
 }
 
-pub async fn predict(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    new: Option<Extension<crate::session::NewSession>>,
-    Extension(ip): Extension<crate::ratelimit::ClientIp>,
+/// `POST /api/predict`. The busiest endpoint does what the session and rate-limit layers do
+/// for the other routes itself (the same functions, in the same order: client IP and API
+/// limit, then the visitor's session), without their per-request service clones and request
+/// extensions.
+pub async fn predict(State(state): State<AppState>, req: Request) -> Response {
+    let limiters = state.limiters();
+    let ip = limiters.client_ip(crate::ratelimit::peer(&req), req.headers());
+    if let Err(limited) = limiters.api_request(ip).await {
+        return limited.into_response();
+    }
+    let visitor = match Visitor::of(&state, req.headers()).await {
+        Ok(v) => v,
+        Err(e) => return e.json().into_response(),
+    };
+    let body = Json::<PredictRequest>::from_request(req, &state).await;
+    let mut response = match predict_for(&state, &visitor, ip, body).await {
+        Ok(r) | Err(r) => r,
+    };
+    visitor.finish(&state, &mut response);
+    response
+}
+
+async fn predict_for(
+    state: &AppState,
+    visitor: &Visitor,
+    ip: std::net::IpAddr,
     body: Result<Json<PredictRequest>, JsonRejection>,
-) -> Result<axum::response::Response, axum::response::Response> {
-    use axum::response::IntoResponse;
+) -> Result<Response, Response> {
     let req = json_body(body).map_err(IntoResponse::into_response)?;
+    let session = &visitor.session;
     let catalog = state.catalog();
     let fixture = catalog
         .fixture(&req.league, &req.home_team, &req.away_team)
         .map_err(|e| AppError::from(e).json().into_response())?;
     state
         .limiters()
-        .predictions(session.user_id, ip.0, 1, true)
+        .predictions(session.user_id, ip, 1, true)
         .await
         .map_err(IntoResponse::into_response)?;
     let answer = state
         .answer(&catalog, fixture)
         .await
         .map_err(|e| e.json().into_response())?;
-    crate::session::ensure_stored(&state, &session, new.as_deref())
+    crate::session::ensure_stored(state, session, visitor.new.as_ref())
         .await
         .map_err(|e| e.json().into_response())?;
     let created_at = crate::answer::now();

@@ -57,7 +57,6 @@ pub fn router(state: AppState) -> Router {
             "/account",
             get(auth::account_form).post(auth::change_password),
         )
-        .route("/api/predict", post(api::predict))
         .route(
             "/api/history",
             get(api::history).delete(api::delete_history),
@@ -77,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         ));
     let app = Router::new()
         .merge(with_session)
+        // Resolves the session and applies the limits itself (see api::predict).
+        .route("/api/predict", post(api::predict))
         .route("/health", get(health::health))
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))

@@ -96,9 +96,25 @@ impl Default for RateLimitConfig {
 pub struct Limiters {
     config: RateLimitConfig,
     shared: Option<fp_cache::SharedLimiter>,
-    anon: DefaultKeyedRateLimiter<String>,
-    user: DefaultKeyedRateLimiter<String>,
-    api: DefaultKeyedRateLimiter<String>,
+    anon: DefaultKeyedRateLimiter<Client>,
+    user: DefaultKeyedRateLimiter<Client>,
+    api: DefaultKeyedRateLimiter<Client>,
+}
+
+/// Whose budget a request spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Client {
+    Ip(IpAddr),
+    User(i64),
+}
+
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Client::Ip(ip) => write!(f, "ip:{ip}"),
+            Client::User(id) => write!(f, "user:{id}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -183,7 +199,7 @@ impl Limiters {
         }
     }
 
-    async fn check(&self, which: Which, key: String, n: u32, json: bool) -> Result<(), Limited> {
+    async fn check(&self, which: Which, key: Client, n: u32, json: bool) -> Result<(), Limited> {
         let (limiter, rate, what, name) = match which {
             Which::Anon => (&self.anon, self.config.anon, "predictions", "anon"),
             Which::User => (&self.user, self.config.user, "predictions", "user"),
@@ -224,6 +240,11 @@ impl Limiters {
         }
     }
 
+    /// One API request by this client.
+    pub async fn api_request(&self, ip: IpAddr) -> Result<(), Limited> {
+        self.check(Which::Api, Client::Ip(ip), 1, true).await
+    }
+
     /// `n` predictions by this visitor: per account when logged in, else per client IP.
     pub async fn predictions(
         &self,
@@ -233,8 +254,8 @@ impl Limiters {
         json: bool,
     ) -> Result<(), Limited> {
         match user_id {
-            Some(id) => self.check(Which::User, format!("user:{id}"), n, json).await,
-            None => self.check(Which::Anon, format!("ip:{ip}"), n, json).await,
+            Some(id) => self.check(Which::User, Client::User(id), n, json).await,
+            None => self.check(Which::Anon, Client::Ip(ip), n, json).await,
         }
     }
 
@@ -260,21 +281,21 @@ pub struct ClientIp(pub IpAddr);
 
 /// Finds the client IP and applies the API limit to every `/api/` request.
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let limiters = state.limiters();
-    let ip = limiters.client_ip(peer, req.headers());
+    let ip = state.limiters().client_ip(peer(&req), req.headers());
     req.extensions_mut().insert(ClientIp(ip));
     if req.uri().path().starts_with("/api/")
-        && let Err(limited) = limiters
-            .check(Which::Api, format!("ip:{ip}"), 1, true)
-            .await
+        && let Err(limited) = state.limiters().api_request(ip).await
     {
         return limited.into_response();
     }
     next.run(req).await
+}
+
+/// The address the request came from.
+pub fn peer(req: &Request) -> Option<IpAddr> {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 #[cfg(test)]

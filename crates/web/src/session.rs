@@ -159,51 +159,66 @@ async fn lookup(state: &AppState, id: &str) -> Result<Option<Session>, AppError>
     Ok(Some(s))
 }
 
+/// The visitor of a request: their stored session, or a new one that is stored (and its cookie
+/// sent) only if something is saved under it.
+pub struct Visitor {
+    pub session: Session,
+    pub new: Option<NewSession>,
+    https: bool,
+}
+
+impl Visitor {
+    /// Who sent these headers: the session their cookie names, else a new one.
+    pub async fn of(state: &AppState, headers: &HeaderMap) -> Result<Visitor, AppError> {
+        let existing = match cookie_value(headers) {
+            Some(id) => lookup(state, &id).await?,
+            None => None,
+        };
+        let (session, new) = match existing {
+            Some(s) => (s, None),
+            None => (
+                Session {
+                    id: new_id()?,
+                    user_id: None,
+                    username: None,
+                },
+                Some(NewSession::default()),
+            ),
+        };
+        Ok(Visitor {
+            session,
+            new,
+            https: over_https(state, headers),
+        })
+    }
+
+    /// Sends the session cookie with `response` if the request stored a new session.
+    pub fn finish(&self, state: &AppState, response: &mut Response) {
+        if let Some(new) = &self.new
+            && new.stored()
+            && !response.headers().contains_key(SET_COOKIE)
+        {
+            response.headers_mut().append(
+                SET_COOKIE,
+                cookie_header(state, &self.session.id, self.https),
+            );
+        }
+    }
+}
+
 /// Attaches the visitor's [`Session`] to the request; a first visit gets a new, not yet stored
 /// one (see [`ensure_stored`]).
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let existing = match cookie_value(req.headers()) {
-        Some(id) => match lookup(&state, &id).await {
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        },
-        None => None,
+    let visitor = match Visitor::of(&state, req.headers()).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
     };
-    let (session, new) = match existing {
-        Some(s) => (s, None),
-        None => {
-            let id = match new_id() {
-                Ok(id) => id,
-                Err(e) => return e.into_response(),
-            };
-            let s = Session {
-                id,
-                user_id: None,
-                username: None,
-            };
-            (s, Some(NewSession::default()))
-        }
-    };
-    // The cookie is written only if the handler stored the session.
-    let pending = new.as_ref().map(|n| {
-        (
-            n.clone(),
-            session.id.clone(),
-            over_https(&state, req.headers()),
-        )
-    });
-    req.extensions_mut().insert(session);
-    if let Some(n) = new {
-        req.extensions_mut().insert(n);
+    req.extensions_mut().insert(visitor.session.clone());
+    if let Some(n) = &visitor.new {
+        req.extensions_mut().insert(n.clone());
     }
     let mut response = next.run(req).await;
-    if let Some((new, id, https)) = pending
-        && new.stored()
-        && !response.headers().contains_key(SET_COOKIE)
-    {
-        response
-            .headers_mut()
-            .append(SET_COOKIE, cookie_header(&state, &id, https));
-    }
+    // The cookie is written only if the handler stored the session.
+    visitor.finish(&state, &mut response);
     response
 }

@@ -562,12 +562,18 @@ fn the_api_limit_counts_every_api_request_per_client() {
     };
     let s = TestServer::start_with(Backend::Sqlite, limits);
     let mut v = s.visitor();
-    for _ in 0..5 {
+    for _ in 0..4 {
         assert_eq!(v.get("/api/leagues").status, 200);
     }
+    // A prediction (answered by its own fast path) counts too.
+    assert_eq!(v.predict("E0", "Arsenal", "Chelsea").status, 200);
     let r = v.get("/api/leagues");
     assert_eq!(r.status, 429);
     assert!(r.json()["error"].is_string());
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert_eq!(r.status, 429);
+    assert!(r.json()["error"].is_string());
+    assert!(r.header("retry-after").is_some());
     // Pages are not API requests.
     assert_eq!(v.get("/about").status, 200);
 }
