@@ -30,7 +30,8 @@ pub use matches::StoredMatch;
 pub use model_versions::{ModelVersion, NewModelVersion};
 pub use prediction_writer::PredictionWriter;
 pub use predictions::{
-    HistoryFilter, HistoryPage, INSERT_CHUNK, NewPrediction, Owner, PredictionRow,
+    HistoryFilter, HistoryFingerprint, HistoryPage, INSERT_CHUNK, NewPrediction, Owner,
+    PredictionRow,
 };
 pub use sqlx::Error as SqlxError;
 pub use store::{Pool, Store};

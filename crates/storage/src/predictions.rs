@@ -127,6 +127,19 @@ pub struct HistoryPage {
     pub items: Vec<PredictionRow>,
 }
 
+/// What an owner's active predictions add up to: their number, largest and summed ids, and
+/// the newest's time. Any insert, delete, archive or move changes it: count and sum move with
+/// every row in or out, and when rows go and others come in equal number, the newcomers carry
+/// new ids; SQLite may hand out again the id of the table's newest row after it was deleted,
+/// but the row then made is newer than the one deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HistoryFingerprint {
+    pub count: i64,
+    pub max_id: i64,
+    pub sum_ids: i64,
+    pub newest: Option<DateTime<Utc>>,
+}
+
 /// Rows per INSERT statement (18 values each, well under SQLite's limit of bound values).
 pub const INSERT_CHUNK: usize = 500;
 
@@ -324,18 +337,33 @@ impl Store {
     }
 
     /// A summary of `owner`'s active predictions that changes whenever one is added, deleted,
-    /// archived or moved: (count, largest id, sum of ids), from the owner's index alone. A
-    /// cached history page is still right while this is unchanged.
-    pub async fn history_fingerprint(&self, owner: &Owner) -> Result<(i64, i64, i64)> {
-        let fp = on_pool!(self.fresh_read_pool(), |p| {
+    /// archived or moved, from the owner's index alone (see [`HistoryFingerprint`]). A cached
+    /// history page is still right while this is unchanged.
+    pub async fn history_fingerprint(&self, owner: &Owner) -> Result<HistoryFingerprint> {
+        let (count, max_id, sum_ids, newest) = on_pool!(self.fresh_read_pool(), |p| {
+            // The newest time is the first entry of the owner's index (ordered by time), not
+            // an aggregate over every row.
             let mut q = sqlx::QueryBuilder::<DB>::new(
-                "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(id), 0) AS BIGINT) FROM predictions WHERE ",
+                "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(id), 0) AS BIGINT), \
+                 (SELECT n.created_at FROM predictions n WHERE n.",
+            );
+            push_owner(&mut q, owner);
+            q.push(
+                " AND n.is_archived = FALSE ORDER BY n.created_at DESC, n.id DESC LIMIT 1) \
+                 FROM predictions WHERE ",
             );
             push_owner(&mut q, owner);
             q.push(" AND is_archived = FALSE");
-            q.build_query_as::<(i64, i64, i64)>().fetch_one(p).await?
+            q.build_query_as::<(i64, i64, i64, Option<DateTime<Utc>>)>()
+                .fetch_one(p)
+                .await?
         });
-        Ok(fp)
+        Ok(HistoryFingerprint {
+            count,
+            max_id,
+            sum_ids,
+            newest,
+        })
     }
 
     /// Deletes the given predictions of `owner` (others' ids are ignored); returns how many.

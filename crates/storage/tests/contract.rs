@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use fp_storage::testing::TestDb;
-use fp_storage::{Backend, HistoryFilter, ImportCounts, NewModelVersion, NewPrediction, Owner};
+use fp_storage::{
+    Backend, HistoryFilter, HistoryFingerprint, ImportCounts, NewModelVersion, NewPrediction, Owner,
+};
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
@@ -425,8 +427,8 @@ async fn the_history_fingerprint_moves_with_every_change(backend: Backend) {
         async move { store.history_fingerprint(&o).await.unwrap() }
     };
     let mut seen = vec![fp(&me).await];
-    assert_eq!(seen[0], (0, 0, 0));
-    let mut changed = |f: (i64, i64, i64), what: &str| {
+    assert_eq!(seen[0], HistoryFingerprint::default());
+    let mut changed = |f: HistoryFingerprint, what: &str| {
         assert!(!seen.contains(&f), "{what}: {f:?} seen before");
         seen.push(f);
     };
@@ -459,10 +461,41 @@ async fn the_history_fingerprint_moves_with_every_change(backend: Backend) {
         1
     );
     changed(fp(&me).await, "archive");
+    // The newest prediction of the table deleted and another made: SQLite may give it the
+    // same id, so count, largest and summed ids are as before.
+    let newest = db
+        .store
+        .insert_predictions(&[prediction(me.clone(), ids, 5, "H")])
+        .await
+        .unwrap()[0];
+    changed(fp(&me).await, "insert");
+    let before = fp(&me).await;
+    db.store.delete_predictions(&me, &[newest]).await.unwrap();
+    assert_ne!(fp(&me).await, before, "delete the newest");
+    let again = db
+        .store
+        .insert_predictions(&[prediction(me.clone(), ids, 6, "A")])
+        .await
+        .unwrap()[0];
+    let after = fp(&me).await;
+    if backend == Backend::Sqlite {
+        assert_eq!(again, newest, "SQLite reuses the id");
+        assert_eq!(
+            (after.count, after.max_id, after.sum_ids),
+            (before.count, before.max_id, before.sum_ids)
+        );
+    }
+    assert_ne!(after, before, "a new prediction under a reused id");
+    db.store.delete_predictions(&me, &[again]).await.unwrap();
     let user = db.store.create_user("me", "hash").await.unwrap().unwrap();
     db.store.move_predictions_to_user("me", user).await.unwrap();
-    assert_eq!(fp(&me).await, (0, 0, 0));
-    assert_eq!(fp(&Owner::User(user)).await, (1, new[2], new[2]));
+    assert_eq!(fp(&me).await, HistoryFingerprint::default());
+    let mine = fp(&Owner::User(user)).await;
+    assert_eq!((mine.count, mine.max_id, mine.sum_ids), (1, new[2], new[2]));
+    assert_eq!(
+        mine.newest,
+        chrono::DateTime::from_timestamp(1_700_000_000 + 3 * 60, 0)
+    );
     db.cleanup().await;
 }
 

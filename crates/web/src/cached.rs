@@ -40,17 +40,46 @@ fn data_key(entry: &LeagueEntry) -> String {
     format!("{}:{}", entry.league.id, entry.league.matches)
 }
 
-/// A visitor's history page as it was when their predictions summed up to `fingerprint`.
-pub type HistoryEntry = ((i64, i64, i64), Arc<HistoryPage>);
+/// What an owner's active predictions add up to (see [`fp_storage::HistoryFingerprint`]).
+pub type Fingerprint = fp_storage::HistoryFingerprint;
+
+/// A visitor's history page as it was when their predictions had this fingerprint.
+pub type HistoryEntry = (Fingerprint, Arc<HistoryPage>);
 
 /// Which history page: owner, league and outcome filters, page number, page size.
 pub type HistoryKey = (String, Option<i64>, Option<String>, i64, i64);
 
+/// Bytes of history pages kept in memory (pages read, and pages rendered, each).
+pub const HISTORY_BYTES: u64 = 16 << 20;
+
+/// What a history page holds in the cache, roughly.
+pub fn history_weight(page: &HistoryPage) -> u32 {
+    let text: usize = page
+        .items
+        .iter()
+        .map(|r| 256 + r.home_team.len() + r.away_team.len() + r.league_code.len())
+        .sum();
+    u32::try_from(text + 128).unwrap_or(u32::MAX)
+}
+
+pub fn history_key(owner: &Owner, filter: &HistoryFilter, page: i64, per_page: i64) -> HistoryKey {
+    let who = match owner {
+        Owner::User(id) => format!("u{id}"),
+        Owner::Session(s) => format!("s{s}"),
+    };
+    (
+        who,
+        filter.league_id,
+        filter.outcome.clone(),
+        page,
+        per_page,
+    )
+}
+
 impl AppState {
     /// A page of the visitor's history. The page is kept in memory and reused while the
-    /// owner's fingerprint (count, largest and sum of ids of the active predictions, read from
-    /// the owner's index on the primary) is unchanged: exact on every instance, since any
-    /// insert, delete, archive or move changes it.
+    /// owner's fingerprint (read from the owner's index on the primary) is unchanged: exact
+    /// on every instance, since any insert, delete, archive or move changes it.
     pub(crate) async fn history(
         &self,
         owner: &Owner,
@@ -59,29 +88,41 @@ impl AppState {
         per_page: i64,
     ) -> Result<Arc<HistoryPage>, StorageError> {
         let fingerprint = self.store().history_fingerprint(owner).await?;
-        let who = match owner {
-            Owner::User(id) => format!("u{id}"),
-            Owner::Session(s) => format!("s{s}"),
-        };
-        let key = (
-            who,
-            filter.league_id,
-            filter.outcome.clone(),
-            page,
-            per_page,
-        );
+        let (_, page) = self
+            .history_as_of(owner, fingerprint, filter, page, per_page)
+            .await?;
+        Ok(page)
+    }
+
+    /// The page of an owner whose predictions have just been read to have `fingerprint`:
+    /// from memory if it was read under the same fingerprint, else from the database. A page
+    /// read now is kept only if the fingerprint is still the same afterwards (no prediction
+    /// of the owner's changed while it was read); the flag says whether the page is known to
+    /// match `fingerprint`, i.e. whether what is made from it may be cached under it too.
+    pub(crate) async fn history_as_of(
+        &self,
+        owner: &Owner,
+        fingerprint: Fingerprint,
+        filter: &HistoryFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<(bool, Arc<HistoryPage>), StorageError> {
+        let key = history_key(owner, filter, page, per_page);
         if let Some((f, cached)) = self.histories().get(&key).await
             && f == fingerprint
         {
             metrics::counter!("history_cache_total", "result" => "hit").increment(1);
-            return Ok(cached);
+            return Ok((true, cached));
         }
         metrics::counter!("history_cache_total", "result" => "miss").increment(1);
         let fresh = Arc::new(self.store().history(owner, filter, page, per_page).await?);
-        self.histories()
-            .insert(key, (fingerprint, fresh.clone()))
-            .await;
-        Ok(fresh)
+        let stable = self.store().history_fingerprint(owner).await? == fingerprint;
+        if stable {
+            self.histories()
+                .insert(key, (fingerprint, fresh.clone()))
+                .await;
+        }
+        Ok((stable, fresh))
     }
 
     /// The fixture's forecast (the model runs once per fixture and model version).

@@ -1,12 +1,14 @@
 //! Server-rendered pages. They work without JavaScript; `app.js` only adds conveniences.
 
-use crate::cached::FixtureFacts;
+use crate::cached::{Fingerprint, FixtureFacts, HistoryKey, history_key};
 use crate::error::AppError;
 use crate::session::Session;
 use crate::state::AppState;
 use crate::svg;
 use crate::views::{self, *};
+use askama::Template;
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -369,7 +371,7 @@ pub fn result_view(entry: &LeagueEntry, row: &PredictionRow, facts: &FixtureFact
         away_team: a.to_string(),
         league_code: row.league_code.clone(),
         league_name: entry.league.name.clone(),
-        created: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        created: format!("{} UTC", crate::views::minute(&row.created_at)),
         model_version: version,
         data_to,
         bars: svg::probability_bars(
@@ -436,18 +438,30 @@ fn history_filter(catalog: &Catalog, league: Option<&str>, outcome: Option<&str>
     }
 }
 
+/// The history page; with the owner's `fingerprint` just read, also whether the page is known
+/// to show the predictions as of that fingerprint (see [`AppState::history_as_of`]).
 async fn history_view(
     state: &AppState,
     session: &Session,
     q: &HistoryQuery,
     confirm: Option<Confirm>,
-) -> Result<HistoryView, AppError> {
+    fingerprint: Option<Fingerprint>,
+) -> Result<(HistoryView, bool), AppError> {
     let catalog = state.catalog();
     let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
     let page_no = q.page.unwrap_or(1).max(1);
-    let h = state
-        .history(&session.owner(), &filter, page_no, PER_PAGE)
-        .await?;
+    let owner = session.owner();
+    let (stable, h) = match fingerprint {
+        Some(f) => {
+            state
+                .history_as_of(&owner, f, &filter, page_no, PER_PAGE)
+                .await?
+        }
+        None => (
+            false,
+            state.history(&owner, &filter, page_no, PER_PAGE).await?,
+        ),
+    };
     let pages = ((h.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let league = q.league.clone().unwrap_or_default();
     let outcome = q.outcome.clone().unwrap_or_default();
@@ -462,7 +476,7 @@ async fn history_view(
         (_, Some(n)) => Some(format!("{n} predictions deleted.")),
         _ => None,
     };
-    Ok(HistoryView {
+    let view = HistoryView {
         nav: Nav::new(state, session),
         leagues: league_options(&catalog, Some(&league)),
         outcomes: vec![
@@ -490,7 +504,7 @@ async fn history_view(
             .iter()
             .map(|p| HistoryItem {
                 id: p.id,
-                created: p.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                created: crate::views::minute(&p.created_at),
                 league_code: p.league_code.clone(),
                 home_team: p.home_team.clone(),
                 away_team: p.away_team.clone(),
@@ -500,15 +514,59 @@ async fn history_view(
                 summary: summary(p),
             })
             .collect(),
-    })
+    };
+    Ok((view, stable))
 }
 
+/// A rendered history page: which page of whose (see [`crate::cached::HistoryKey`]), the
+/// filters as given, the signed-in name in the header, the catalog (league list).
+pub type HistoryHtmlKey = (HistoryKey, String, String, Option<String>, u64);
+
+/// A rendered history page and the owner's fingerprint it shows.
+pub type HistoryHtml = (Fingerprint, Bytes);
+
+/// The history page. The plain page (no "saved"/"deleted" notice) is kept rendered and served
+/// again while the owner's fingerprint is unchanged, so a reload costs one index read.
 pub async fn history(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Response, AppError> {
-    Ok(page(&history_view(&state, &session, &q, None).await?))
+    if q.saved.is_some() || q.deleted.is_some() {
+        return Ok(page(
+            &history_view(&state, &session, &q, None, None).await?.0,
+        ));
+    }
+    let owner = session.owner();
+    let fingerprint = state.store().history_fingerprint(&owner).await?;
+    let catalog = state.catalog();
+    let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
+    let key: HistoryHtmlKey = (
+        history_key(&owner, &filter, q.page.unwrap_or(1).max(1), PER_PAGE),
+        q.league.clone().unwrap_or_default(),
+        q.outcome.clone().unwrap_or_default(),
+        session.username.clone(),
+        catalog.serial(),
+    );
+    if let Some((f, html)) = state.history_html().get(&key).await
+        && f == fingerprint
+    {
+        metrics::counter!("history_html_cache_total", "result" => "hit").increment(1);
+        return Ok(Html(html).into_response());
+    }
+    metrics::counter!("history_html_cache_total", "result" => "miss").increment(1);
+    let (view, stable) = history_view(&state, &session, &q, None, Some(fingerprint)).await?;
+    let html = match view.render() {
+        Ok(html) => Bytes::from(html),
+        Err(e) => return Err(AppError::internal(format!("rendering history: {e}"))),
+    };
+    if stable {
+        state
+            .history_html()
+            .insert(key, (fingerprint, html.clone()))
+            .await;
+    }
+    Ok(Html(html).into_response())
 }
 
 #[derive(Deserialize)]
@@ -528,7 +586,8 @@ pub async fn history_delete(
     let all = form.all.is_some();
     if form.confirm.as_deref() != Some("yes") {
         if !all && form.ids.is_empty() {
-            let mut v = history_view(&state, &session, &HistoryQuery::default(), None).await?;
+            let (mut v, _) =
+                history_view(&state, &session, &HistoryQuery::default(), None, None).await?;
             v.message = Some("Select the predictions to delete first.".into());
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&v)).into_response());
         }
@@ -543,7 +602,15 @@ pub async fn history_delete(
             all,
         };
         return Ok(page(
-            &history_view(&state, &session, &HistoryQuery::default(), Some(confirm)).await?,
+            &history_view(
+                &state,
+                &session,
+                &HistoryQuery::default(),
+                Some(confirm),
+                None,
+            )
+            .await?
+            .0,
         ));
     }
     let owner = session.owner();

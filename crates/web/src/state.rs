@@ -76,6 +76,7 @@ struct Inner {
     catalog: RwLock<Arc<Catalog>>,
     sessions: moka::future::Cache<String, Session>,
     histories: moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry>,
+    history_html: moka::future::Cache<crate::pages::HistoryHtmlKey, crate::pages::HistoryHtml>,
     answers: moka::future::Cache<crate::answer::AnswerKey, Arc<crate::answer::Answer>>,
     prediction_count: moka::future::Cache<(), i64>,
     writer: PredictionWriter,
@@ -113,7 +114,17 @@ impl AppState {
                     .time_to_idle(Duration::from_secs(600))
                     .build(),
                 histories: moka::future::Cache::builder()
-                    .max_capacity(20_000)
+                    .weigher(|_, (_, page): &crate::cached::HistoryEntry| {
+                        crate::cached::history_weight(page)
+                    })
+                    .max_capacity(crate::cached::HISTORY_BYTES)
+                    .time_to_idle(Duration::from_secs(300))
+                    .build(),
+                history_html: moka::future::Cache::builder()
+                    .weigher(|_, (_, html): &crate::pages::HistoryHtml| {
+                        u32::try_from(html.len() + 128).unwrap_or(u32::MAX)
+                    })
+                    .max_capacity(crate::cached::HISTORY_BYTES)
                     .time_to_idle(Duration::from_secs(300))
                     .build(),
                 answers: moka::future::Cache::builder()
@@ -172,6 +183,12 @@ impl AppState {
         &self,
     ) -> &moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry> {
         &self.inner.histories
+    }
+
+    pub(crate) fn history_html(
+        &self,
+    ) -> &moka::future::Cache<crate::pages::HistoryHtmlKey, crate::pages::HistoryHtml> {
+        &self.inner.history_html
     }
 
     pub(crate) fn answers(

@@ -20,8 +20,30 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// A probability as a percentage with one decimal, "55.7%". Rounded in integers: a history
+/// page shows hundreds of these, and formatting floats to a precision is slow.
 pub fn pct(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
+    let tenths = (p * 1000.0).round();
+    if !tenths.is_finite() || tenths.abs() >= 1e15 {
+        return format!("{:.1}%", p * 100.0);
+    }
+    let t = tenths as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{}%", t.abs() / 10, t.abs() % 10)
+}
+
+/// A time to the minute, "2026-11-30 07:05" (what `%Y-%m-%d %H:%M` gives, without parsing
+/// the format for every row of a page).
+pub fn minute(t: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 pub fn outcome_text(code: &str, home: &str, away: &str) -> String {
@@ -272,4 +294,37 @@ pub struct AuthPage {
     pub username: String,
     pub error: Option<String>,
     pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Same text as formatting the float, but where the product lands within a rounding
+        /// error of a tie (there either neighbour is right).
+        #[test]
+        fn pct_matches_float_formatting(p in 0.0f64..=1.0) {
+            let ours = pct(p);
+            let float = format!("{:.1}%", p * 100.0);
+            let near_tie = ((p * 1000.0).fract() - 0.5).abs() < 1e-6;
+            prop_assert!(ours == float || near_tie, "{p}: {ours} vs {float}");
+        }
+
+        #[test]
+        fn minute_matches_strftime(secs in 0i64..4_102_444_800) {
+            let t = chrono::DateTime::from_timestamp(secs, 0).unwrap();
+            prop_assert_eq!(minute(&t), t.format("%Y-%m-%d %H:%M").to_string());
+        }
+    }
+
+    #[test]
+    fn pct_examples() {
+        assert_eq!(pct(0.5571111467197948), "55.7%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(pct(1.0), "100.0%");
+        assert_eq!(pct(0.08347), "8.3%");
+        assert_eq!(pct(0.99996), "100.0%");
+    }
 }

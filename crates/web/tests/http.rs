@@ -707,3 +707,49 @@ fn a_prepared_answer_follows_new_data() {
     let after = v.predict("E0", "Fulham", "Spurs").json();
     assert_eq!(form(&after).as_deref(), Some("2030-05-01"));
 }
+
+/// SQLite gives a new row the largest id plus one, so deleting the newest prediction of the
+/// whole table and making another reuses its id: the owner's count, largest id and sum of ids
+/// are then as before. The history (page and API) must still show the new prediction, not the
+/// deleted one from memory.
+#[test]
+fn history_shows_a_new_prediction_that_reuses_a_deleted_id() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let s = TestServer::start(backend);
+        let mut v = s.visitor();
+        v.predict("E0", "Arsenal", "Chelsea");
+        let newest = v.predict("E0", "Leeds", "Spurs").json()["id"]
+            .as_i64()
+            .unwrap();
+        // Read (and cache) both views of the history.
+        assert!(v.get("/history").body.contains("Leeds v Spurs"));
+        assert_eq!(
+            v.get("/api/history").json()["items"][0]["home_team"],
+            "Leeds"
+        );
+        let r = v.send_json(
+            "DELETE",
+            "/api/history",
+            &format!(r#"{{"ids":[{newest}]}}"#),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let again = v.predict("E0", "Chelsea", "Arsenal").json()["id"]
+            .as_i64()
+            .unwrap();
+        if backend == Backend::Sqlite {
+            assert_eq!(
+                again, newest,
+                "SQLite reuses the id (what this test is about)"
+            );
+        }
+        let page = v.get("/history").body;
+        assert!(page.contains("Chelsea v Arsenal"), "{backend:?}: {page}");
+        assert!(
+            !page.contains("Leeds v Spurs"),
+            "{backend:?}: deleted prediction shown"
+        );
+        let api = v.get("/api/history").json();
+        assert_eq!(api["total"], 2);
+        assert_eq!(api["items"][0]["home_team"], "Chelsea", "{backend:?}");
+    }
+}
