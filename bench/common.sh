@@ -29,3 +29,36 @@ first_prediction() {
     -d '{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}' "http://127.0.0.1:$PORT/api/predict")
   VISITOR=$(echo "$FIRST" | sed -n 's/^[Ss]et-[Cc]ookie: fp_session=\([0-9a-f]*\).*/\1/p')
 }
+
+# POST /api/predict (as COOKIE) against /livez, alternately, ROUNDS times (RATIO_DURATION each):
+# requests/s, the server's CPU µs per request and the idle CPU of each run, each round's ratio
+# and their median.
+ratio_rounds() {
+  local ticks cpu measure r lr lc li pr pc pi ratio
+  RATIOS=()
+  printf '%-6s %12s %10s %6s %14s %10s %6s %7s\n' round livez_req/s µs/req idle% predict_req/s µs/req idle% ratio
+  for r in $(seq 1 "$ROUNDS"); do
+    read -r lr lc li <<<"$(measure "http://127.0.0.1:$PORT/livez")"
+    read -r pr pc pi <<<"$(measure -s bench/predict.lua "http://127.0.0.1:$PORT/api/predict")"
+    ratio=$(echo "$pr / $lr" | bc -l | xargs printf '%.3f')
+    RATIOS+=("$ratio")
+    printf '%-6s %12s %10s %6s %14s %10s %6s %7s\n' "$r" "$lr" "$lc" "$li" "$pr" "$pc" "$pi" "$ratio"
+  done
+  echo "median predict/livez: $(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
+}
+
+ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+cpu() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print $5, t}' /proc/stat; }
+# Prints requests/s, server CPU µs per request, idle %.
+measure() {
+  local t0 c0 t1 c1 out n hz
+  t0=$(ticks); c0=$(cpu)
+  out=$(wrk -t2 -c32 -d"$RATIO_DURATION" "$@")
+  t1=$(ticks); c1=$(cpu)
+  n=$(echo "$out" | sed -n 's/ *\([0-9]*\) requests in.*/\1/p')
+  echo "$out" | grep -q "Non-2xx" && { echo "$out" >&2; exit 1; }
+  hz=$(getconf CLK_TCK)
+  echo "$(echo "$out" | sed -n 's/Requests\/sec: *//p') \
+$(echo "($t1 - $t0) * 1000000 / $hz / $n" | bc -l | xargs printf '%.1f') \
+$(echo "$c0 $c1" | awk '{printf "%.0f", 100 * ($3 - $1) / ($4 - $2)}')"
+}

@@ -32,7 +32,10 @@ pub fn install() -> Option<&'static PrometheusHandle> {
                 })
                 .and_then(|b| b.install_recorder())
             {
-                Ok(h) => Some(h),
+                Ok(h) => {
+                    spawn_upkeep(h.clone());
+                    Some(h)
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "metrics recorder not installed");
                     None
@@ -40,6 +43,26 @@ pub fn install() -> Option<&'static PrometheusHandle> {
             }
         })
         .as_ref()
+}
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The recorder keeps every histogram sample until it is folded into the buckets, which
+/// rendering `/metrics` does, or this upkeep: without it, a server nobody scrapes would grow by
+/// a few bytes per request (about 200 MB a day at 1,000 requests a second).
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "metrics upkeep not started; histograms grow until /metrics is read");
+    }
 }
 
 /// Counts every request and times it, labelled by the matched route pattern.
