@@ -151,6 +151,9 @@ const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_t
 const NEXT_IDS: &str =
     "SELECT nextval(pg_get_serial_sequence('predictions', 'id')) FROM generate_series(1, $1)";
 
+/// PostgreSQL prediction ids taken from the sequence at a time, ahead of use.
+const ID_BLOCK: usize = 1000;
+
 /// One multi-row INSERT of `rows`, with the given ids or (`None`) ids the database assigns.
 fn insert_statement<DB>(
     rows: &[NewPrediction],
@@ -201,10 +204,12 @@ impl Store {
     /// Up to [`INSERT_CHUNK`] rows are one statement and need no explicit transaction: on
     /// SQLite the single writer connection inserts them under the database's write lock, where
     /// every row takes the largest id plus one, so their ids are the consecutive run ending at
-    /// `last_insert_rowid`; on PostgreSQL the ids come from the identity sequence first (an id
-    /// taken by a statement that then fails is simply never used). More rows go in one
-    /// transaction, one statement per chunk, ids allocated first. Every caller learns its own
-    /// id either way.
+    /// `last_insert_rowid`; on PostgreSQL the ids come from the identity sequence, taken
+    /// [`ID_BLOCK`] at a time ahead of use, so that a batch is one round trip. Ids are unique
+    /// on every instance, but those of different instances interleave, not in time order; one
+    /// taken and not used (a failed statement, a restart) is simply never used. More rows go
+    /// in one transaction, one statement per chunk, ids allocated first. Every caller learns
+    /// its own id either way.
     pub async fn insert_predictions(&self, rows: &[NewPrediction]) -> Result<Vec<i64>> {
         if rows.is_empty() {
             return Ok(Vec::new());
@@ -226,7 +231,7 @@ impl Store {
                 return Ok((last - n + 1..=last).collect());
             }
             crate::store::Pool::Postgres(pool) if rows.len() <= INSERT_CHUNK => {
-                let ids: Vec<i64> = sqlx::query_scalar(NEXT_IDS).bind(n).fetch_all(pool).await?;
+                let ids = self.take_prediction_ids(pool, rows.len()).await?;
                 insert_statement::<sqlx::Postgres>(rows, Some(&ids))
                     .build()
                     .execute(pool)
@@ -262,6 +267,34 @@ impl Store {
             ids
         });
         Ok(ids)
+    }
+
+    /// `n` new prediction ids: from the stock, topped up from the sequence when short.
+    async fn take_prediction_ids(&self, pool: &sqlx::PgPool, n: usize) -> Result<Vec<i64>> {
+        let stock = || {
+            self.prediction_ids
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        {
+            let mut s = stock();
+            if s.len() >= n {
+                return Ok(s.drain(..n).collect());
+            }
+        }
+        let mut fresh: Vec<i64> = sqlx::query_scalar(NEXT_IDS)
+            .bind((n + ID_BLOCK) as i64)
+            .fetch_all(pool)
+            .await?;
+        let rest = fresh.split_off(n.min(fresh.len()));
+        if fresh.len() < n {
+            return Err(crate::StorageError::Invalid(format!(
+                "the id sequence gave {} ids of {n}",
+                fresh.len()
+            )));
+        }
+        stock().extend(rest);
+        Ok(fresh)
     }
 
     /// One prediction, only if `owner` owns it (archived ones included).

@@ -50,6 +50,9 @@ pub struct Store {
     /// The SQLite database file (not for an in-memory database), which the prediction writer
     /// opens on its own thread.
     pub(crate) sqlite_file: Option<std::path::PathBuf>,
+    /// PostgreSQL prediction ids taken from the sequence ahead of use (see
+    /// `Store::insert_predictions`), shared by the clones of this store.
+    pub(crate) prediction_ids: Arc<std::sync::Mutex<std::collections::VecDeque<i64>>>,
 }
 
 /// How often a configured read replica is checked.
@@ -107,6 +110,7 @@ impl Store {
                     read: Pool::Sqlite(read),
                     replica_down: None,
                     sqlite_file: (!in_memory).then(|| options.get_filename().to_path_buf()),
+                    prediction_ids: Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -131,6 +135,7 @@ impl Store {
                     read: Pool::Postgres(read),
                     replica_down,
                     sqlite_file: None,
+                    prediction_ids: Arc::default(),
                 })
             }
         }

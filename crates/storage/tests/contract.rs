@@ -521,6 +521,26 @@ async fn every_inserted_prediction_gets_its_own_id(backend: Backend) {
         let newest = &got[got.len() - 2..];
         assert_eq!(db.store.delete_predictions(&me, newest).await.unwrap(), 2);
     }
+    // Two instances on one database, saving batches in turn (on PostgreSQL each takes ids
+    // from the sequence ahead of use, so theirs interleave): every row its own id.
+    let other = fp_storage::Store::open(&fp_storage::DbConfig::new(db.url.clone()))
+        .await
+        .unwrap();
+    let mut all = std::collections::HashSet::new();
+    for round in 0..30i64 {
+        let store = if round % 2 == 0 { &db.store } else { &other };
+        let rows: Vec<NewPrediction> = (0..7)
+            .map(|i| prediction(me.clone(), ids, 100 + round * 7 + i, "H"))
+            .collect();
+        for (row, id) in rows
+            .iter()
+            .zip(store.insert_predictions(&rows).await.unwrap())
+        {
+            assert!(all.insert(id), "id {id} given twice");
+            let stored = db.store.prediction(id, &me).await.unwrap().unwrap();
+            assert_eq!(stored.created_at, row.created_at);
+        }
+    }
     db.cleanup().await;
 }
 
