@@ -286,14 +286,13 @@ impl Store {
             .bind((n + ID_BLOCK) as i64)
             .fetch_all(pool)
             .await?;
-        let rest = fresh.split_off(n.min(fresh.len()));
         if fresh.len() < n {
             return Err(crate::StorageError::Invalid(format!(
                 "the id sequence gave {} ids of {n}",
                 fresh.len()
             )));
         }
-        stock().extend(rest);
+        stock().extend(fresh.split_off(n));
         Ok(fresh)
     }
 

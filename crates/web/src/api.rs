@@ -179,8 +179,7 @@ pub fn prediction_response(
     id: i64,
     created_at: DateTime<Utc>,
     tail: &[u8],
-) -> Result<axum::response::Response, AppError> {
-    use axum::response::IntoResponse;
+) -> Result<Response, AppError> {
     use std::io::Write;
     let mut out = Vec::with_capacity(96 + tail.len());
     write!(
@@ -319,7 +318,7 @@ pub async fn prediction(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<axum::response::Response, AppError> {
+) -> Result<Response, AppError> {
     let id = path(id)?;
     let row = state
         .store()

@@ -194,15 +194,18 @@ impl Visitor {
 
     /// Sends the session cookie with `response` if the request stored a new session.
     pub fn finish(&self, state: &AppState, response: &mut Response) {
-        if let Some(new) = &self.new
-            && new.stored()
-            && !response.headers().contains_key(SET_COOKIE)
-        {
-            response.headers_mut().append(
-                SET_COOKIE,
-                cookie_header(state, &self.session.id, self.https),
-            );
+        if let Some(new) = &self.new {
+            send_cookie(state, new, &self.session.id, self.https, response);
         }
+    }
+}
+
+/// The cookie of a new session, once the request has stored it.
+fn send_cookie(state: &AppState, new: &NewSession, id: &str, https: bool, response: &mut Response) {
+    if new.stored() && !response.headers().contains_key(SET_COOKIE) {
+        response
+            .headers_mut()
+            .append(SET_COOKIE, cookie_header(state, id, https));
     }
 }
 
@@ -213,12 +216,21 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    req.extensions_mut().insert(visitor.session.clone());
-    if let Some(n) = &visitor.new {
+    let Visitor {
+        session,
+        new,
+        https,
+    } = visitor;
+    // The session goes to the handler; only a new one's id is kept for its cookie.
+    let pending = new.map(|n| (n, session.id.clone()));
+    req.extensions_mut().insert(session);
+    if let Some((n, _)) = &pending {
         req.extensions_mut().insert(n.clone());
     }
     let mut response = next.run(req).await;
     // The cookie is written only if the handler stored the session.
-    visitor.finish(&state, &mut response);
+    if let Some((n, id)) = &pending {
+        send_cookie(&state, n, id, https, &mut response);
+    }
     response
 }
