@@ -5,40 +5,7 @@ use crate::value;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Full-time (or half-time) result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Outcome {
-    Home,
-    Draw,
-    Away,
-}
-
-impl Outcome {
-    pub fn from_goals(home: u16, away: u16) -> Self {
-        match home.cmp(&away) {
-            std::cmp::Ordering::Greater => Outcome::Home,
-            std::cmp::Ordering::Equal => Outcome::Draw,
-            std::cmp::Ordering::Less => Outcome::Away,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Home => "H",
-            Outcome::Draw => "D",
-            Outcome::Away => "A",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "H" => Some(Outcome::Home),
-            "D" => Some(Outcome::Draw),
-            "A" => Some(Outcome::Away),
-            _ => None,
-        }
-    }
-}
+pub use fp_model::Outcome;
 
 /// Decimal 1X2 odds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! whole when the data or the models change.
 
 use crate::EngineError;
-use crate::refit::{StoredModel, game_of, load_current_models};
+use crate::refit::{Evaluation, StoredModel, game_of, load_current_models};
 use chrono::NaiveDate;
 use fp_model::elo::EloRatings;
 use fp_model::facts::{self, FormEntry, HeadToHead, TeamRecord};
@@ -290,26 +290,81 @@ impl LeagueEntry {
         ))
     }
 
-    /// Teams of the current season ranked by the model: (team, attack, defence, Elo).
-    pub fn ratings(&self) -> Vec<(&Team, f64, f64, f64)> {
-        let Some((_, stored)) = &self.model else {
-            return Vec::new();
-        };
-        let model = &stored.model;
+    /// Teams of the current season ranked by the model (attack minus defence, best first).
+    pub fn ratings(&self) -> Vec<RankedTeam<'_>> {
         let Some((_, table)) = self.current_table() else {
             return Vec::new();
         };
         let mut rows: Vec<_> = table
             .iter()
             .filter_map(|r| self.team_by_id(i64::from(r.team)))
-            .map(|t| {
-                let (a, d) = model.dc_shots.team_ratings(t.id as TeamId);
-                (t, a, d, model.elo.rating(t.id as TeamId, model.fitted_for))
+            .filter_map(|team| {
+                Some(RankedTeam {
+                    team,
+                    ratings: self.team_ratings(team.id)?,
+                })
             })
             .collect();
-        rows.sort_by(|x, y| (y.1 - y.2).total_cmp(&(x.1 - x.2)));
+        rows.sort_by(|x, y| {
+            (y.ratings.attack - y.ratings.defence)
+                .total_cmp(&(x.ratings.attack - x.ratings.defence))
+        });
         rows
     }
+
+    /// A team's ratings under the league's current model, if it has one.
+    pub fn team_ratings(&self, team: i64) -> Option<TeamRatings> {
+        let (version, stored) = self.model.as_ref()?;
+        let model = &stored.model;
+        let (attack, defence) = model.dc_shots.team_ratings(team as TeamId);
+        Some(TeamRatings {
+            attack,
+            defence,
+            elo: model.elo.rating(team as TeamId, model.fitted_for),
+            model_version: version.id,
+            data_to: version.data_to,
+        })
+    }
+
+    /// The current model's version, if the league has a model.
+    pub fn model_version(&self) -> Option<&ModelVersion> {
+        self.model.as_ref().map(|(v, _)| v)
+    }
+
+    /// How the current model did out of sample, if measured.
+    pub fn evaluation(&self) -> Option<Evaluation> {
+        self.model.as_ref().and_then(|(_, m)| m.evaluation)
+    }
+
+    /// Markets of a stored prediction, rebuilt from its expected goals and probabilities with
+    /// the league's current low-score correction.
+    pub fn stored_markets(
+        &self,
+        xg_home: f64,
+        xg_away: f64,
+        p: &fp_model::Probabilities,
+    ) -> (Markets, ScoreMatrix) {
+        let rho = self.model.as_ref().map_or(0.0, |(_, m)| m.model.rho());
+        stored_markets(xg_home, xg_away, rho, p)
+    }
+}
+
+/// A team's strength under a league's current model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeamRatings {
+    /// Attack of the goal model (log scale, 0 = league average).
+    pub attack: f64,
+    /// Defence of the goal model (log scale; lower is better).
+    pub defence: f64,
+    pub elo: f64,
+    pub model_version: i64,
+    pub data_to: NaiveDate,
+}
+
+/// A team with its ratings, for a league's ranking.
+pub struct RankedTeam<'a> {
+    pub team: &'a Team,
+    pub ratings: TeamRatings,
 }
 
 /// Markets for a stored prediction: from its expected goals and probabilities.

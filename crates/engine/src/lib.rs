@@ -6,7 +6,10 @@ mod cleanup;
 mod refit;
 pub mod scheduler;
 
-pub use catalog::{Catalog, Fixture, FixturePrediction, LeagueEntry, LookupError, stored_markets};
+pub use catalog::{
+    Catalog, Fixture, FixturePrediction, LeagueEntry, LookupError, RankedTeam, TeamRatings,
+    stored_markets,
+};
 pub use cleanup::{CleanupOptions, CleanupReport, cleanup_predictions};
 
 pub use refit::{

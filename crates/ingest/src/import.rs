@@ -1,5 +1,7 @@
 use crate::IngestError;
-use fp_storage::{ImportCounts, Store};
+use fp_storage::{
+    HalfTime, ImportCounts, MatchOdds, MatchStats, NewMatch, Prices1x2, PricesOverUnder, Store,
+};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -65,7 +67,7 @@ pub async fn import_bytes(
     bytes: &[u8],
     name: &str,
 ) -> Result<ImportCounts, IngestError> {
-    let records = fp_csv::parse(bytes, name)?;
+    let records = parse_matches(bytes, name)?;
     store
         .import_matches(&records)
         .await
@@ -99,4 +101,70 @@ pub async fn import_files(
     }
     report.elapsed = started.elapsed();
     report
+}
+
+/// What storage keeps of a parsed row.
+pub fn new_match(r: &fp_csv::MatchRecord) -> NewMatch {
+    let p3 = |o: Option<fp_csv::Odds1x2>| {
+        o.map(|o| Prices1x2 {
+            home: o.home,
+            draw: o.draw,
+            away: o.away,
+        })
+    };
+    let p2 = |o: Option<fp_csv::OverUnder>| {
+        o.map(|o| PricesOverUnder {
+            over: o.over,
+            under: o.under,
+        })
+    };
+    let s = &r.stats;
+    let half_time = (r.half_time_home_goals.is_some()
+        || r.half_time_away_goals.is_some()
+        || r.half_time_result.is_some())
+    .then_some(HalfTime {
+        home_goals: r.half_time_home_goals,
+        away_goals: r.half_time_away_goals,
+        result: r.half_time_result,
+    });
+    NewMatch {
+        league: r.league.clone(),
+        league_name: fp_csv::league_name(&r.league)
+            .unwrap_or(&r.league)
+            .to_string(),
+        season: r.season(),
+        date: r.date,
+        kickoff_time: r.time.clone(),
+        home_team: r.home_team.clone(),
+        away_team: r.away_team.clone(),
+        home_goals: r.home_goals,
+        away_goals: r.away_goals,
+        result: r.result,
+        half_time,
+        stats: MatchStats {
+            home_shots: s.home_shots,
+            away_shots: s.away_shots,
+            home_shots_on_target: s.home_shots_on_target,
+            away_shots_on_target: s.away_shots_on_target,
+            home_corners: s.home_corners,
+            away_corners: s.away_corners,
+            home_yellow: s.home_yellow,
+            away_yellow: s.away_yellow,
+            home_red: s.home_red,
+            away_red: s.away_red,
+        },
+        odds: MatchOdds {
+            pinnacle_open: p3(r.odds.pinnacle_open),
+            pinnacle_close: p3(r.odds.pinnacle_close),
+            average_open: p3(r.odds.average_open),
+            average_close: p3(r.odds.average_close),
+            over_under_open: p2(r.odds.over_under_open),
+            over_under_close: p2(r.odds.over_under_close),
+        },
+    }
+}
+
+/// Parses a CSV text and maps its rows for storage (tests and tools that hold a file's bytes).
+pub fn parse_matches(bytes: &[u8], name: &str) -> Result<Vec<NewMatch>, fp_csv::ParseError> {
+    Ok(fp_csv::parse(bytes, name)?.iter().map(new_match).collect())
 }

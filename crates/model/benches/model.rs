@@ -1,6 +1,8 @@
 //! Fit and predict timings on real data: two seasons of the Premier League (760 matches).
 //! Run with `cargo bench -p fp-model`.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use fp_model::dixon_coles::{self, DcConfig};

@@ -19,11 +19,7 @@ pub struct Game {
 
 impl Game {
     pub fn outcome(&self) -> Outcome {
-        match self.home_goals.cmp(&self.away_goals) {
-            std::cmp::Ordering::Greater => Outcome::Home,
-            std::cmp::Ordering::Equal => Outcome::Draw,
-            std::cmp::Ordering::Less => Outcome::Away,
-        }
+        Outcome::from_goals(self.home_goals, self.away_goals)
     }
 }
 
@@ -35,6 +31,25 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The result of a score.
+    pub fn from_goals<T: Ord>(home: T, away: T) -> Self {
+        match home.cmp(&away) {
+            std::cmp::Ordering::Greater => Outcome::Home,
+            std::cmp::Ordering::Equal => Outcome::Draw,
+            std::cmp::Ordering::Less => Outcome::Away,
+        }
+    }
+
+    /// `H`, `D` or `A`, as football-data.co.uk and the database write it.
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "H" => Some(Outcome::Home),
+            "D" => Some(Outcome::Draw),
+            "A" => Some(Outcome::Away),
+            _ => None,
+        }
+    }
+
     pub fn index(self) -> usize {
         match self {
             Outcome::Home => 0,
@@ -45,6 +60,20 @@ impl Outcome {
 
     pub fn code(self) -> &'static str {
         ["H", "D", "A"][self.index()]
+    }
+}
+
+impl TryFrom<String> for Outcome {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Outcome::from_code(&s).ok_or_else(|| format!("outcome \"{s}\" is not H, D or A"))
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 

@@ -4,8 +4,81 @@
 use crate::error::Result;
 use crate::store::{Store, on_pool};
 use chrono::{NaiveDate, Utc};
-use fp_csv::{MatchRecord, Odds1x2, OverUnder};
+use fp_model::Outcome;
 use std::collections::HashMap;
+
+/// One played match to store, as the importer hands it over: league and teams by name (the
+/// store finds or creates their rows), the result, and the statistics and prices the service
+/// keeps. Built from a parsed CSV row by `fp-ingest`; storage knows no file format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMatch {
+    /// League code, e.g. `E0`.
+    pub league: String,
+    /// League name for a new league (the code when unknown).
+    pub league_name: String,
+    /// Season, e.g. `2024-25`.
+    pub season: String,
+    pub date: NaiveDate,
+    /// Kick-off time `HH:MM`.
+    pub kickoff_time: Option<String>,
+    pub home_team: String,
+    pub away_team: String,
+    pub home_goals: u16,
+    pub away_goals: u16,
+    pub result: Outcome,
+    pub half_time: Option<HalfTime>,
+    pub stats: MatchStats,
+    pub odds: MatchOdds,
+}
+
+/// Half-time score and result, when the file has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HalfTime {
+    pub home_goals: Option<u16>,
+    pub away_goals: Option<u16>,
+    pub result: Option<Outcome>,
+}
+
+/// Match statistics; any may be missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MatchStats {
+    pub home_shots: Option<u16>,
+    pub away_shots: Option<u16>,
+    pub home_shots_on_target: Option<u16>,
+    pub away_shots_on_target: Option<u16>,
+    pub home_corners: Option<u16>,
+    pub away_corners: Option<u16>,
+    pub home_yellow: Option<u16>,
+    pub away_yellow: Option<u16>,
+    pub home_red: Option<u16>,
+    pub away_red: Option<u16>,
+}
+
+/// Decimal 1X2 prices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prices1x2 {
+    pub home: f64,
+    pub draw: f64,
+    pub away: f64,
+}
+
+/// Decimal over/under 2.5 goals prices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PricesOverUnder {
+    pub over: f64,
+    pub under: f64,
+}
+
+/// The bookmaker prices kept per match ("open": a day or two before, "close": at kick-off).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MatchOdds {
+    pub pinnacle_open: Option<Prices1x2>,
+    pub pinnacle_close: Option<Prices1x2>,
+    pub average_open: Option<Prices1x2>,
+    pub average_close: Option<Prices1x2>,
+    pub over_under_open: Option<PricesOverUnder>,
+    pub over_under_close: Option<PricesOverUnder>,
+}
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -79,15 +152,15 @@ const BATCH: usize = 200;
 
 type Key = (NaiveDate, i64, i64);
 
-fn split(o: Option<Odds1x2>) -> [Option<f64>; 3] {
+fn split(o: Option<Prices1x2>) -> [Option<f64>; 3] {
     o.map_or([None; 3], |o| [Some(o.home), Some(o.draw), Some(o.away)])
 }
 
-fn split_ou(o: Option<OverUnder>) -> [Option<f64>; 2] {
+fn split_ou(o: Option<PricesOverUnder>) -> [Option<f64>; 2] {
     o.map_or([None; 2], |o| [Some(o.over), Some(o.under)])
 }
 
-fn values(league_id: i64, home: i64, away: i64, m: &MatchRecord) -> MatchValues {
+fn values(league_id: i64, home: i64, away: i64, m: &NewMatch) -> MatchValues {
     let n = |v: Option<u16>| v.map(i64::from);
     let s = &m.stats;
     let [ps_open_home, ps_open_draw, ps_open_away] = split(m.odds.pinnacle_open);
@@ -98,17 +171,20 @@ fn values(league_id: i64, home: i64, away: i64, m: &MatchRecord) -> MatchValues 
     let [ou25_close_over, ou25_close_under] = split_ou(m.odds.over_under_close);
     MatchValues {
         league_id,
-        season: m.season(),
+        season: m.season.clone(),
         match_date: m.date,
-        kickoff_time: m.time.clone(),
+        kickoff_time: m.kickoff_time.clone(),
         home_team_id: home,
         away_team_id: away,
         home_goals: i64::from(m.home_goals),
         away_goals: i64::from(m.away_goals),
         result: m.result.code().to_string(),
-        ht_home_goals: n(m.half_time_home_goals),
-        ht_away_goals: n(m.half_time_away_goals),
-        ht_result: m.half_time_result.map(|r| r.code().to_string()),
+        ht_home_goals: n(m.half_time.and_then(|h| h.home_goals)),
+        ht_away_goals: n(m.half_time.and_then(|h| h.away_goals)),
+        ht_result: m
+            .half_time
+            .and_then(|h| h.result)
+            .map(|r| r.code().to_string()),
         home_shots: n(s.home_shots),
         away_shots: n(s.away_shots),
         home_shots_on_target: n(s.home_shots_on_target),
@@ -141,8 +217,8 @@ fn values(league_id: i64, home: i64, away: i64, m: &MatchRecord) -> MatchValues 
 impl Store {
     /// Stores the matches of one file in one transaction: new matches are inserted, changed
     /// ones updated, identical ones left alone. On any error nothing is written.
-    pub async fn import_matches(&self, records: &[MatchRecord]) -> Result<ImportCounts> {
-        let mut by_league: HashMap<&str, Vec<&MatchRecord>> = HashMap::new();
+    pub async fn import_matches(&self, records: &[NewMatch]) -> Result<ImportCounts> {
+        let mut by_league: HashMap<&str, Vec<&NewMatch>> = HashMap::new();
         for r in records {
             by_league.entry(r.league.as_str()).or_default().push(r);
         }
@@ -154,7 +230,7 @@ impl Store {
         on_pool!(&self.write, |pool| {
             let mut tx = pool.begin().await?;
             for (code, rows) in leagues {
-                let name = fp_csv::league_name(code).unwrap_or(code);
+                let name = rows.first().map_or(code, |r| r.league_name.as_str());
                 sqlx::query(
                     "INSERT INTO leagues (code, name, created_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (code) DO NOTHING",

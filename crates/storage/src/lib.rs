@@ -23,7 +23,9 @@ pub use accounts::{SessionRecord, User};
 pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
-pub use import::ImportCounts;
+pub use import::{
+    HalfTime, ImportCounts, MatchOdds, MatchStats, NewMatch, Prices1x2, PricesOverUnder,
+};
 pub use jobs::JobRun;
 pub use leagues::{League, Team};
 pub use matches::StoredMatch;

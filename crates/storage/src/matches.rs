@@ -16,7 +16,8 @@ pub struct StoredMatch {
     pub away_team: String,
     pub home_goals: i64,
     pub away_goals: i64,
-    pub result: String,
+    #[sqlx(try_from = "String")]
+    pub result: fp_model::Outcome,
     pub home_shots_on_target: Option<i64>,
     pub away_shots_on_target: Option<i64>,
     pub ps_close_home: Option<f64>,
@@ -46,44 +47,6 @@ impl Store {
         );
         Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
             .bind(league_id)
-            .fetch_all(p)
-            .await?))
-    }
-
-    /// A team's most recent matches, home or away, newest first.
-    pub async fn team_matches(&self, team_id: i64, limit: i64) -> Result<Vec<StoredMatch>> {
-        let sql = format!(
-            "SELECT * FROM ({SELECT_MATCH} WHERE m.home_team_id = $1 \
-               ORDER BY m.match_date DESC LIMIT $2) AS home_side \
-             UNION ALL SELECT * FROM ({SELECT_MATCH} WHERE m.away_team_id = $1 \
-               ORDER BY m.match_date DESC LIMIT $2) AS away_side \
-             ORDER BY match_date DESC LIMIT $2"
-        );
-        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
-            .bind(team_id)
-            .bind(limit)
-            .fetch_all(p)
-            .await?))
-    }
-
-    /// Meetings of two teams in both venues, newest first.
-    pub async fn head_to_head(
-        &self,
-        team_a: i64,
-        team_b: i64,
-        limit: i64,
-    ) -> Result<Vec<StoredMatch>> {
-        let sql = format!(
-            "SELECT * FROM ({SELECT_MATCH} WHERE m.home_team_id = $1 AND m.away_team_id = $2 \
-               ORDER BY m.match_date DESC LIMIT $3) AS first_venue \
-             UNION ALL SELECT * FROM ({SELECT_MATCH} WHERE m.home_team_id = $2 AND m.away_team_id = $1 \
-               ORDER BY m.match_date DESC LIMIT $3) AS second_venue \
-             ORDER BY match_date DESC LIMIT $3"
-        );
-        Ok(on_pool!(self.reader(), |p| sqlx::query_as(sql.as_str())
-            .bind(team_a)
-            .bind(team_b)
-            .bind(limit)
             .fetch_all(p)
             .await?))
     }

@@ -20,7 +20,7 @@
 //! If a batch fails, its rows are retried one by one, so one bad row does not fail the others.
 
 use crate::error::{Result, StorageError};
-use crate::predictions::{INSERT_CHUNK, NewPrediction};
+use crate::predictions::{INSERT_CHUNK, INSERT_COLUMNS, NewPrediction};
 use crate::store::Store;
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
@@ -267,10 +267,11 @@ fn sqlite_time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
-const INSERT_INTO: &str = "INSERT INTO predictions (user_id, session_id, created_at, league_id, \
-     home_team_id, away_team_id, p_home, p_draw, p_away, predicted_home_goals, \
-     predicted_away_goals, xg_home, xg_away, outcome, confidence, model_version_id, is_archived) \
-     VALUES ";
+/// `INSERT INTO predictions (…) VALUES ` with the one column list of every prediction write.
+fn insert_into() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("INSERT INTO predictions ({INSERT_COLUMNS}) VALUES "))
+}
 
 /// Values bound per row.
 const ROW_VALUES: usize = 16;
@@ -288,7 +289,7 @@ fn insert_sql(n: usize) -> &'static str {
 }
 
 fn build_insert_sql(n: usize) -> String {
-    let mut sql = String::from(INSERT_INTO);
+    let mut sql = String::from(insert_into());
     for row in 0..n {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for v in 1..=ROW_VALUES {
@@ -320,7 +321,7 @@ fn insert_rows(conn: &Connection, rows: &[NewPrediction]) -> rusqlite::Result<Ve
             &r.predicted_away_goals,
             &r.xg_home,
             &r.xg_away,
-            &r.outcome,
+            &r.outcome.code(),
             &r.confidence,
             &r.model_version_id,
         ];

@@ -4,6 +4,7 @@
 use crate::error::Result;
 use crate::store::{Store, on_pool};
 use chrono::{DateTime, Utc};
+use fp_model::Outcome;
 
 /// Who a prediction belongs to: an account, or an anonymous session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub struct NewPrediction {
     pub predicted_away_goals: i64,
     pub xg_home: f64,
     pub xg_away: f64,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub confidence: f64,
     pub model_version_id: Option<i64>,
 }
@@ -85,7 +86,8 @@ pub struct PredictionRow {
     pub predicted_away_goals: i64,
     pub xg_home: f64,
     pub xg_away: f64,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: Outcome,
     pub confidence: f64,
     pub model_version_id: Option<i64>,
     pub is_archived: bool,
@@ -114,8 +116,7 @@ struct PageRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistoryFilter {
     pub league_id: Option<i64>,
-    /// `H`, `D` or `A`.
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
 }
 
 /// One page of a visitor's active predictions, newest first.
@@ -143,7 +144,7 @@ pub struct HistoryFingerprint {
 /// Rows per INSERT statement (18 values each, well under SQLite's limit of bound values).
 pub const INSERT_CHUNK: usize = 500;
 
-const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_team_id, \
+pub(crate) const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_team_id, \
      away_team_id, p_home, p_draw, p_away, predicted_home_goals, predicted_away_goals, xg_home, \
      xg_away, outcome, confidence, model_version_id, is_archived";
 
@@ -190,7 +191,7 @@ where
             .push_bind(r.predicted_away_goals)
             .push_bind(r.xg_home)
             .push_bind(r.xg_away)
-            .push_bind(r.outcome.clone())
+            .push_bind(r.outcome.code().to_string())
             .push_bind(r.confidence)
             .push_bind(r.model_version_id)
             .push_bind(false);
@@ -331,7 +332,7 @@ impl Store {
                 }
                 if let Some(outcome) = &filter.outcome {
                     qb.push(format!(" AND {alias}.outcome = "))
-                        .push_bind(outcome.clone());
+                        .push_bind(outcome.code().to_string());
                 }
             };
             // One round trip: the page, with the owner's total from a scalar subquery that the

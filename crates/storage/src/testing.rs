@@ -4,6 +4,9 @@
 //! `postgres://postgres@127.0.0.1:5432/test`); each test gets its own database so tests run
 //! in parallel without seeing each other's rows.
 
+// Test support: a failure to set up a test database ends the test, with the reason.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use crate::{Backend, DbConfig, Store};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -106,4 +109,62 @@ pub async fn drop_postgres_database(name: &str) {
             .await;
         pool.close().await;
     }
+}
+
+/// Matches from a small comma-separated text for tests of this crate (storage reads no file
+/// format; the real parser is `fp-csv`, mapped by `fp-ingest`). A header row names the
+/// columns: `Div`, `Date` (dd/mm/yyyy), `HomeTeam`, `AwayTeam`, `FTHG`, `FTAG`, and optionally
+/// `HST`, `AST`, `PSCH`, `PSCD`, `PSCA`; other columns and empty cells are ignored.
+pub fn matches_from_text(text: &str) -> Vec<crate::NewMatch> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let get = |name: &str| {
+                col(name)
+                    .and_then(|i| cells.get(i).copied())
+                    .filter(|c| !c.is_empty())
+            };
+            let goals = |name: &str| get(name).and_then(|c| c.parse::<u16>().ok());
+            let price = |name: &str| get(name).and_then(|c| c.parse::<f64>().ok());
+            let date = chrono::NaiveDate::parse_from_str(get("Date").unwrap_or(""), "%d/%m/%Y")
+                .unwrap_or_else(|e| panic!("bad date in {line}: {e}"));
+            let (hg, ag) = (goals("FTHG").unwrap_or(0), goals("FTAG").unwrap_or(0));
+            let league = get("Div").unwrap_or("E0").to_string();
+            let year = if chrono::Datelike::month(&date) >= 7 {
+                chrono::Datelike::year(&date)
+            } else {
+                chrono::Datelike::year(&date) - 1
+            };
+            crate::NewMatch {
+                league_name: league.clone(),
+                league,
+                season: format!("{year}-{:02}", (year + 1) % 100),
+                date,
+                kickoff_time: None,
+                home_team: get("HomeTeam").unwrap_or("").to_string(),
+                away_team: get("AwayTeam").unwrap_or("").to_string(),
+                home_goals: hg,
+                away_goals: ag,
+                result: fp_model::Outcome::from_goals(hg, ag),
+                half_time: None,
+                stats: crate::MatchStats {
+                    home_shots_on_target: goals("HST"),
+                    away_shots_on_target: goals("AST"),
+                    ..crate::MatchStats::default()
+                },
+                odds: crate::MatchOdds {
+                    pinnacle_close: match (price("PSCH"), price("PSCD"), price("PSCA")) {
+                        (Some(home), Some(draw), Some(away)) => {
+                            Some(crate::Prices1x2 { home, draw, away })
+                        }
+                        _ => None,
+                    },
+                    ..crate::MatchOdds::default()
+                },
+            }
+        })
+        .collect()
 }

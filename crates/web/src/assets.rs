@@ -1,43 +1,59 @@
-//! Static assets built into the binary and served under content-hashed names
-//! (`/static/app.3f2a….css`) with a year-long immutable cache lifetime.
+//! Static assets built into the binary, named by a hash of their content
+//! (`/static/app.3f2a….css`) so that they can be cached for a year as immutable.
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use std::hash::{Hash, Hasher};
+use sha2::{Digest, Sha256};
 
-struct Asset {
-    name: String,
-    body: &'static [u8],
-    content_type: &'static str,
+/// One file.
+pub struct Asset {
+    /// The hashed name, e.g. `app.3f2a9c01b7d4.css`.
+    pub name: String,
+    pub body: &'static [u8],
+    pub content_type: &'static str,
 }
 
+/// Every asset, and their hashed names.
 pub struct Assets {
     files: Vec<Asset>,
 }
 
-const SOURCES: [(&str, &str, &[u8], &str); 3] = [
-    (
-        "app",
-        "css",
-        include_bytes!("../static/app.css"),
-        "text/css; charset=utf-8",
-    ),
-    (
-        "app",
-        "js",
-        include_bytes!("../static/app.js"),
-        "text/javascript; charset=utf-8",
-    ),
-    (
-        "apidocs",
-        "js",
-        include_bytes!("../static/apidocs.js"),
-        "text/javascript; charset=utf-8",
-    ),
+struct Source {
+    stem: &'static str,
+    ext: &'static str,
+    body: &'static [u8],
+    content_type: &'static str,
+}
+
+const SOURCES: [Source; 3] = [
+    Source {
+        stem: "app",
+        ext: "css",
+        body: include_bytes!("../static/app.css"),
+        content_type: "text/css; charset=utf-8",
+    },
+    Source {
+        stem: "app",
+        ext: "js",
+        body: include_bytes!("../static/app.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Source {
+        stem: "apidocs",
+        ext: "js",
+        body: include_bytes!("../static/apidocs.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
 ];
 
 static SHARED: std::sync::OnceLock<Assets> = std::sync::OnceLock::new();
+
+/// The first 12 hex digits of the SHA-256 of `body`: the same on every build and machine.
+fn content_hash(body: &[u8]) -> String {
+    Sha256::digest(body)
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 impl Assets {
     /// The assets, hashed once per process.
@@ -48,14 +64,10 @@ impl Assets {
     fn new() -> Self {
         let files = SOURCES
             .iter()
-            .map(|(stem, ext, body, content_type)| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                body.hash(&mut h);
-                Asset {
-                    name: format!("{stem}.{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff),
-                    body,
-                    content_type,
-                }
+            .map(|s| Asset {
+                name: format!("{}.{}.{}", s.stem, content_hash(s.body), s.ext),
+                body: s.body,
+                content_type: s.content_type,
             })
             .collect();
         Assets { files }
@@ -64,32 +76,40 @@ impl Assets {
     /// The URL of an asset by its plain name (`app.css`).
     pub fn url(&self, plain: &str) -> String {
         let (stem, ext) = plain.split_once('.').unwrap_or((plain, ""));
-        self.files
+        SOURCES
             .iter()
-            .find(|f| {
-                f.name.starts_with(&format!("{stem}.")) && f.name.ends_with(&format!(".{ext}"))
-            })
-            .map(|f| format!("/static/{}", f.name))
+            .zip(&self.files)
+            .find(|(s, _)| s.stem == stem && s.ext == ext)
+            .map(|(_, f)| format!("/static/{}", f.name))
             .unwrap_or_default()
+    }
+
+    /// The asset with this hashed name.
+    pub fn get(&self, name: &str) -> Option<&Asset> {
+        self.files.iter().find(|f| f.name == name)
     }
 }
 
-pub async fn serve(State(state): State<crate::AppState>, Path(file): Path<String>) -> Response {
-    match state.assets().files.iter().find(|f| f.name == file) {
-        Some(f) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(f.content_type),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                ),
-            ],
-            f.body,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_a_stable_content_hash() {
+        // SHA-256 of the empty input starts e3b0c44298fc.
+        assert_eq!(content_hash(b""), "e3b0c44298fc");
+        let a = Assets::shared();
+        let url = a.url("app.css");
+        assert!(
+            url.starts_with("/static/app.") && url.ends_with(".css"),
+            "{url}"
+        );
+        let name = url.trim_start_matches("/static/");
+        assert_eq!(
+            a.get(name).map(|f| f.content_type),
+            Some("text/css; charset=utf-8")
+        );
+        assert_ne!(a.url("app.js"), a.url("apidocs.js"));
+        assert_eq!(a.url("nothing.css"), "");
     }
 }

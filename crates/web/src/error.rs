@@ -1,118 +1,286 @@
-//! Errors as responses: a JSON body with an `error` message for the API, a page otherwise.
-//! Internal details (SQL, stack traces) are logged, never shown.
+//! Errors as responses. One kind, [`Error`], says what went wrong; [`ApiError`] renders it as
+//! JSON (`{"error": "…"}`, for every route under `/api/`) and [`PageError`] as the styled
+//! error page (every HTML route). The response is where an error is logged, once, with its
+//! whole source chain; clients see only the message (no SQL, no stack).
 
+use crate::dto::ErrorBody;
+use crate::templates::{ErrorPage, Nav, render};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use std::time::Duration;
 
-#[derive(Debug)]
-pub struct AppError {
-    pub status: StatusCode,
-    pub message: String,
-    pub json: bool,
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        limit: u32,
+        window: Duration,
+        retry_after: Duration,
+    },
+    /// The service cannot answer now (no model yet, a dependency down); try again later.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        #[source]
+        source: Option<BoxError>,
+    },
+    #[error("{0}")]
+    Timeout(String),
+    #[error("internal error; it has been logged")]
+    Internal(#[source] BoxError),
 }
 
-impl AppError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        AppError {
-            status,
-            message: message.into(),
-            json: false,
+impl Error {
+    pub fn internal(cause: impl Into<BoxError>) -> Self {
+        Error::Internal(cause.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, message)
+    /// The error a status means, for responses made by layers that give no reason of their
+    /// own (CSRF refusals, 405, 413, timeouts, panics).
+    pub fn of_status(status: StatusCode) -> Self {
+        let reason = status.canonical_reason().unwrap_or("error").to_string();
+        match status.as_u16() {
+            400 => Error::BadRequest("malformed request".into()),
+            401 => Error::Unauthorized(reason),
+            403 => Error::Forbidden(
+                "cross-site request refused: send it from this site (Origin or Sec-Fetch-Site)"
+                    .into(),
+            ),
+            404 => Error::NotFound(reason),
+            405 => Error::MethodNotAllowed("method not allowed on this path".into()),
+            409 => Error::Conflict(reason),
+            413 => Error::PayloadTooLarge(format!(
+                "request body over the limit of {} bytes",
+                crate::config::BODY_LIMIT
+            )),
+            415 => Error::UnsupportedMediaType(reason),
+            422 => Error::Unprocessable(reason),
+            503 => Error::Unavailable {
+                message: "the service is unavailable; try again shortly".into(),
+                source: None,
+            },
+            504 => Error::Timeout("the request took too long".into()),
+            _ if status.is_client_error() => Error::BadRequest(reason),
+            _ => Error::Internal(reason.into()),
+        }
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
+    /// An extractor's refusal: its status, with its own explanation.
+    pub fn rejected(status: StatusCode, message: String) -> Self {
+        match Error::of_status(status) {
+            Error::BadRequest(_) => Error::BadRequest(message),
+            Error::NotFound(_) => Error::NotFound(message),
+            Error::PayloadTooLarge(m) => Error::PayloadTooLarge(m),
+            Error::UnsupportedMediaType(_) => Error::UnsupportedMediaType(message),
+            Error::Unprocessable(_) => Error::Unprocessable(message),
+            other => other,
+        }
     }
 
-    pub fn unprocessable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-    }
-
-    /// Logs the cause and answers 500 (or 503 when the database is unreachable).
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "request failed");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error; it has been logged",
-        )
-    }
-
-    pub fn json(mut self) -> Self {
-        self.json = true;
-        self
-    }
-}
-
-impl From<fp_storage::StorageError> for AppError {
-    fn from(e: fp_storage::StorageError) -> Self {
-        match e {
-            fp_storage::StorageError::Database(sqlx_error) if is_unavailable(&sqlx_error) => {
-                tracing::error!(error = %sqlx_error, "database unavailable");
-                AppError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the database is unavailable; try again shortly",
-                )
+    /// Logs a server-side failure with its causes (client errors are not logged).
+    fn log(&self) {
+        if self.status().is_server_error() {
+            let mut chain = self.to_string();
+            let mut cause = std::error::Error::source(self);
+            while let Some(c) = cause {
+                chain.push_str(": ");
+                chain.push_str(&c.to_string());
+                cause = c.source();
             }
-            other => AppError::internal(other),
+            tracing::error!(status = self.status().as_u16(), error = %chain, "request failed");
+        }
+    }
+
+    /// Writes `Retry-After` and the `RateLimit-*` headers of a refusal.
+    fn headers(&self, response: &mut Response) {
+        if let Error::RateLimited {
+            limit,
+            window,
+            retry_after,
+            ..
+        } = self
+        {
+            let secs = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            let h = response.headers_mut();
+            let num = |v: u64| HeaderValue::from(v);
+            h.insert(header::RETRY_AFTER, num(secs));
+            h.insert("ratelimit-limit", num(u64::from(*limit)));
+            h.insert("ratelimit-remaining", num(0));
+            h.insert("ratelimit-reset", num(secs));
+            if let Ok(v) = HeaderValue::from_str(&format!("{limit};w={}", window.as_secs())) {
+                h.insert("ratelimit-policy", v);
+            }
         }
     }
 }
 
-fn is_unavailable(e: &fp_storage::SqlxError) -> bool {
+impl From<fp_storage::StorageError> for Error {
+    fn from(e: fp_storage::StorageError) -> Self {
+        if is_unavailable(&e) {
+            Error::Unavailable {
+                message: "the database is unavailable; try again shortly".into(),
+                source: Some(Box::new(e)),
+            }
+        } else {
+            Error::Internal(Box::new(e))
+        }
+    }
+}
+
+/// A storage error shared by the callers of one load (a coalescing cache).
+impl From<std::sync::Arc<fp_storage::StorageError>> for Error {
+    fn from(e: std::sync::Arc<fp_storage::StorageError>) -> Self {
+        if is_unavailable(&e) {
+            Error::Unavailable {
+                message: "the database is unavailable; try again shortly".into(),
+                source: Some(Box::new(e)),
+            }
+        } else {
+            Error::Internal(Box::new(e))
+        }
+    }
+}
+
+fn is_unavailable(e: &fp_storage::StorageError) -> bool {
     matches!(
         e,
-        fp_storage::SqlxError::PoolTimedOut
-            | fp_storage::SqlxError::Io(_)
-            | fp_storage::SqlxError::PoolClosed
+        fp_storage::StorageError::Database(
+            fp_storage::SqlxError::PoolTimedOut
+                | fp_storage::SqlxError::Io(_)
+                | fp_storage::SqlxError::PoolClosed
+        )
     )
 }
 
-impl From<fp_engine::LookupError> for AppError {
+impl From<fp_engine::LookupError> for Error {
     fn from(e: fp_engine::LookupError) -> Self {
         use fp_engine::LookupError as L;
-        let status = match e {
-            L::UnknownLeague(_) => StatusCode::NOT_FOUND,
-            L::UnknownTeam { .. } | L::SameTeam => StatusCode::UNPROCESSABLE_ENTITY,
-            L::NoModel(_) => StatusCode::SERVICE_UNAVAILABLE,
-        };
-        AppError::new(status, e.to_string())
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if self.json {
-            return (
-                self.status,
-                Json(serde_json::json!({ "error": self.message })),
-            )
-                .into_response();
+        let message = e.to_string();
+        match e {
+            L::UnknownLeague(_) => Error::NotFound(message),
+            L::UnknownTeam { .. } | L::SameTeam => Error::Unprocessable(message),
+            L::NoModel(_) => Error::Unavailable {
+                message,
+                source: None,
+            },
         }
-        let page = crate::views::ErrorPage {
-            nav: crate::views::Nav::anonymous(),
-            status: self.status.as_u16(),
-            title: self
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
-            message: self.message,
-        };
-        (self.status, Html(crate::views::render(&page))).into_response()
     }
 }
 
-/// 404 for every unknown path: JSON under /api, a page elsewhere.
-pub async fn not_found(uri: axum::http::Uri) -> AppError {
-    let e = AppError::not_found(format!("no page at {}", uri.path()));
-    if uri.path().starts_with("/api/") {
-        e.json()
-    } else {
-        e
+/// An error answered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+/// An error answered as the HTML error page.
+#[derive(Debug)]
+pub struct PageError(pub Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl<E: Into<Error>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let mut response = (
+            e.status(),
+            Json(ErrorBody {
+                error: e.to_string(),
+            }),
+        )
+            .into_response();
+        e.headers(&mut response);
+        response
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let status = e.status();
+        let page = ErrorPage {
+            nav: Nav::new(None),
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            message: e.to_string(),
+        };
+        let mut response = (status, Html(render(&page))).into_response();
+        e.headers(&mut response);
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chain_of_causes_is_kept() {
+        let io = std::io::Error::other("disk on fire");
+        let e = Error::from(fp_storage::StorageError::Database(
+            fp_storage::SqlxError::Io(io),
+        ));
+        assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert!(source.is_some_and(|s| s.contains("disk on fire")));
+    }
+
+    #[test]
+    fn layer_statuses_map_to_their_kind() {
+        for code in [400u16, 403, 404, 405, 413, 415, 422, 503, 504, 500] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert_eq!(Error::of_status(status).status(), status);
+        }
     }
 }

@@ -1,92 +1,37 @@
 //! The Football Predictor HTTP server: server-rendered pages and a JSON API.
+//!
+//! Modules in layers; each uses only the layers before it (`scripts/check-module-layers`
+//! checks this in CI):
+//!
+//! 1. [`config`], [`format`], [`assets`], [`dto`]: settings, formatting, embedded files, the
+//!    API's JSON types;
+//! 2. [`templates`]: the pages and charts (askama);
+//! 3. [`error`]: the one error kind, rendered as JSON ([`error::ApiError`]) or as a page
+//!    ([`error::PageError`]);
+//! 4. [`services`]: forecasts, history, prepared answers, sessions, accounts, limits;
+//! 5. [`state`]: the resources and services every handler gets;
+//! 6. [`extract`], then [`middleware`]: the visitor and typed rejections; the layers;
+//! 7. [`api`], [`pages`], [`ops`]: the handlers, one file per resource (they never import
+//!    each other);
+//! 8. [`router`]: every route and the OpenAPI document made from them.
 
-mod answer;
 mod api;
 mod assets;
-mod auth;
-mod cached;
+mod config;
+mod dto;
 mod error;
-mod health;
-mod observability;
-mod openapi;
+mod extract;
+mod format;
+mod middleware;
+mod ops;
 mod pages;
-mod ratelimit;
-mod security;
-mod session;
+mod router;
+mod services;
 mod state;
-mod svg;
-mod views;
+mod templates;
 
+pub use config::{AppConfig, BODY_LIMIT, CacheConfig, NO_DATA_HINT, Rate, RateLimitConfig};
 pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
-pub use observability::install as install_metrics;
-pub use ratelimit::{Rate, RateLimitConfig};
-pub use state::{AppConfig, AppState, CacheConfig, StartError};
-
-use axum::Router;
-use axum::routing::{get, post};
-
-/// What to tell someone whose database holds no matches yet.
-pub const NO_DATA_HINT: &str = "The database holds no matches yet. Get data with \
-`football-predictor import PATH` (football-data.co.uk CSV files or folders, e.g. \
-../shared/data/football-data) or `football-predictor sync` (downloads the configured \
-league-seasons from football-data.co.uk), or start the server with `serve --import PATH`.";
-
-/// Requests larger than this are refused (413).
-pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// The whole application.
-pub fn router(state: AppState) -> Router {
-    let with_session = Router::new()
-        .route("/", get(pages::home))
-        .route(
-            "/predict",
-            get(pages::predict_form).post(pages::predict_submit),
-        )
-        .route("/predictions/{id}", get(pages::prediction))
-        .route("/history", get(pages::history))
-        .route("/history.csv", get(pages::history_csv))
-        .route("/history/delete", post(pages::history_delete))
-        .route("/teams/{id}", get(pages::team))
-        .route("/h2h", get(pages::h2h))
-        .route("/leagues/{code}", get(pages::league))
-        .route("/about", get(pages::about))
-        .route("/register", get(auth::register_form).post(auth::register))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/account",
-            get(auth::account_form).post(auth::change_password),
-        )
-        .route(
-            "/api/history",
-            get(api::history).delete(api::delete_history),
-        )
-        .route("/api/predictions/{id}", get(api::prediction))
-        .route("/api/leagues", get(api::leagues))
-        .route("/api/leagues/{code}/teams", get(api::teams))
-        .route("/api/teams/{id}", get(api::team))
-        .route("/api/h2h", get(api::h2h))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            session::layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ratelimit::layer,
-        ));
-    let app = Router::new()
-        .merge(with_session)
-        // Resolves the session and applies the limits itself (see api::predict).
-        .route("/api/predict", post(api::predict))
-        .route("/health", get(health::health))
-        .route("/livez", get(health::livez))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(observability::render))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/docs", get(openapi::viewer))
-        .route("/static/{file}", get(assets::serve))
-        .fallback(error::not_found)
-        .route_layer(axum::middleware::from_fn(observability::track))
-        .with_state(state);
-    security::apply(app)
-}
+pub use ops::metrics::install as install_metrics;
+pub use router::{openapi, router};
+pub use state::{AppState, StartError};

@@ -1,37 +1,18 @@
-use crate::assets::Assets;
-use crate::session::Session;
-use fp_cache::{Cache, LinkSettings, RedisLink, SharedLimiter, Ttls};
+//! The application state: the resources (store, catalog, prediction writer, settings) and the
+//! services built on them. Every handler gets it; it is cheap to clone.
+
+use crate::config::AppConfig;
+use crate::services::answers::Answers;
+use crate::services::counts::PredictionCount;
+use crate::services::forecasts::Forecasts;
+use crate::services::history::Histories;
+use crate::services::limits::Limiters;
+use crate::services::sessions::Sessions;
+use fp_cache::{Cache, RedisLink, SharedLimiter};
 use fp_engine::Catalog;
 use fp_storage::{PredictionWriter, Store};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
-
-/// The cache: Redis (shared by the instances) when `redis_url` is set, always in process.
-#[derive(Debug, Clone)]
-pub struct CacheConfig {
-    pub redis_url: Option<String>,
-    /// Starts every Redis key: one per deployment sharing a Redis.
-    pub prefix: String,
-    pub ttls: Ttls,
-    pub redis: LinkSettings,
-    /// Entries per kind in process.
-    pub capacity: u64,
-    /// How often to look whether another instance moved the data generation.
-    pub generation_poll: Duration,
-}
-
-impl Default for CacheConfig {
-    fn default() -> Self {
-        CacheConfig {
-            redis_url: None,
-            prefix: "fp".to_string(),
-            ttls: Ttls::default(),
-            redis: LinkSettings::default(),
-            capacity: 50_000,
-            generation_poll: Duration::from_secs(2),
-        }
-    }
-}
 
 /// Why the server cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -44,28 +25,6 @@ pub enum StartError {
     Writer(#[from] fp_storage::StorageError),
 }
 
-/// Settings of the server.
-#[derive(Debug, Clone)]
-pub struct AppConfig {
-    /// Mark the session cookie `Secure` (serve over HTTPS). Also set per request when a proxy
-    /// says `X-Forwarded-Proto: https`.
-    pub secure_cookies: bool,
-    pub session_days: i64,
-    pub rate_limits: crate::ratelimit::RateLimitConfig,
-    pub cache: CacheConfig,
-}
-
-impl Default for AppConfig {
-    fn default() -> Self {
-        AppConfig {
-            secure_cookies: false,
-            session_days: 30,
-            rate_limits: crate::ratelimit::RateLimitConfig::default(),
-            cache: CacheConfig::default(),
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -74,14 +33,13 @@ pub struct AppState {
 struct Inner {
     store: Store,
     catalog: RwLock<Arc<Catalog>>,
-    sessions: moka::future::Cache<String, Session>,
-    histories: moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry>,
-    history_html: moka::future::Cache<crate::pages::HistoryHtmlKey, crate::pages::HistoryHtml>,
-    answers: moka::future::Cache<crate::answer::AnswerKey, Arc<crate::answer::Answer>>,
-    prediction_count: moka::future::Cache<(), i64>,
     writer: PredictionWriter,
-    limiters: crate::ratelimit::Limiters,
-    cache: Cache,
+    forecasts: Forecasts,
+    histories: Histories,
+    answers: Answers,
+    sessions: Sessions,
+    limits: Limiters,
+    prediction_count: PredictionCount,
     config: AppConfig,
 }
 
@@ -107,43 +65,18 @@ impl AppState {
         let state = AppState {
             inner: Arc::new(Inner {
                 writer: PredictionWriter::start(&store)?,
+                sessions: Sessions::new(store.clone(), config.session_days),
                 store,
                 catalog: RwLock::new(Arc::new(catalog)),
-                sessions: moka::future::Cache::builder()
-                    .max_capacity(100_000)
-                    .time_to_idle(Duration::from_secs(600))
-                    .build(),
-                histories: moka::future::Cache::builder()
-                    .weigher(|_, (_, page): &crate::cached::HistoryEntry| {
-                        crate::cached::history_weight(page)
-                    })
-                    .max_capacity(crate::cached::HISTORY_BYTES)
-                    .time_to_idle(Duration::from_secs(300))
-                    .build(),
-                history_html: moka::future::Cache::builder()
-                    .weigher(|_, (_, html): &crate::pages::HistoryHtml| {
-                        u32::try_from(html.len() + 128).unwrap_or(u32::MAX)
-                    })
-                    .max_capacity(crate::cached::HISTORY_BYTES)
-                    .time_to_idle(Duration::from_secs(300))
-                    .build(),
-                answers: moka::future::Cache::builder()
-                    .weigher(|_, a: &Arc<crate::answer::Answer>| a.weight())
-                    .max_capacity(crate::answer::ANSWER_BYTES)
-                    .build(),
-                prediction_count: moka::future::Cache::builder()
-                    .max_capacity(1)
-                    .time_to_live(Duration::from_secs(10))
-                    .build(),
-                limiters: crate::ratelimit::Limiters::new(
-                    config.rate_limits.clone(),
-                    shared_limiter,
-                ),
-                cache,
+                forecasts: Forecasts::new(cache),
+                histories: Histories::default(),
+                answers: Answers::default(),
+                limits: Limiters::new(config.rate_limits.clone(), shared_limiter),
+                prediction_count: PredictionCount::default(),
                 config,
             }),
         };
-        if state.inner.cache.redis().is_some() {
+        if state.inner.forecasts.cache().redis().is_some() {
             spawn_generation_watch(
                 Arc::downgrade(&state.inner),
                 state.inner.config.cache.generation_poll,
@@ -167,50 +100,40 @@ impl AppState {
     /// starts a new cache generation so that every instance sharing Redis reloads too.
     pub async fn reload(&self) -> Result<(), fp_engine::EngineError> {
         self.inner.reload_catalog().await?;
-        self.inner.cache.bump().await;
+        self.inner.forecasts.cache().bump().await;
         Ok(())
-    }
-
-    pub(crate) fn cache(&self) -> &Cache {
-        &self.inner.cache
-    }
-
-    pub(crate) fn sessions(&self) -> &moka::future::Cache<String, Session> {
-        &self.inner.sessions
-    }
-
-    pub(crate) fn histories(
-        &self,
-    ) -> &moka::future::Cache<crate::cached::HistoryKey, crate::cached::HistoryEntry> {
-        &self.inner.histories
-    }
-
-    pub(crate) fn history_html(
-        &self,
-    ) -> &moka::future::Cache<crate::pages::HistoryHtmlKey, crate::pages::HistoryHtml> {
-        &self.inner.history_html
-    }
-
-    pub(crate) fn answers(
-        &self,
-    ) -> &moka::future::Cache<crate::answer::AnswerKey, Arc<crate::answer::Answer>> {
-        &self.inner.answers
-    }
-
-    pub(crate) fn prediction_count(&self) -> &moka::future::Cache<(), i64> {
-        &self.inner.prediction_count
     }
 
     pub(crate) fn writer(&self) -> &PredictionWriter {
         &self.inner.writer
     }
 
-    pub(crate) fn assets(&self) -> &'static Assets {
-        Assets::shared()
+    pub(crate) fn forecasts(&self) -> &Forecasts {
+        &self.inner.forecasts
     }
 
-    pub(crate) fn limiters(&self) -> &crate::ratelimit::Limiters {
-        &self.inner.limiters
+    pub(crate) fn cache(&self) -> &Cache {
+        self.inner.forecasts.cache()
+    }
+
+    pub(crate) fn histories(&self) -> &Histories {
+        &self.inner.histories
+    }
+
+    pub(crate) fn answers(&self) -> &Answers {
+        &self.inner.answers
+    }
+
+    pub(crate) fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    pub(crate) fn limits(&self) -> &Limiters {
+        &self.inner.limits
+    }
+
+    pub(crate) fn prediction_count(&self) -> &PredictionCount {
+        &self.inner.prediction_count
     }
 
     pub(crate) fn config(&self) -> &AppConfig {
@@ -238,9 +161,9 @@ fn spawn_generation_watch(inner: Weak<Inner>, every: Duration) {
         loop {
             tick.tick().await;
             let Some(inner) = inner.upgrade() else { return };
-            if inner.cache.sync_generation().await {
+            if inner.forecasts.cache().sync_generation().await {
                 tracing::info!(
-                    generation = inner.cache.generation(),
+                    generation = inner.forecasts.cache().generation(),
                     "the data changed elsewhere: reloading leagues and models"
                 );
                 if let Err(e) = inner.reload_catalog().await {

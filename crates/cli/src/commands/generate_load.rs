@@ -74,7 +74,11 @@ pub async fn run(db: &DbArgs, args: GenerateLoadArgs) -> anyhow::Result<()> {
             predicted_away_goals: 1,
             xg_home: 1.4,
             xg_away: 1.1,
-            outcome: if p_home >= 0.375 { "H" } else { "A" }.to_string(),
+            outcome: if p_home >= 0.375 {
+                fp_model::Outcome::Home
+            } else {
+                fp_model::Outcome::Away
+            },
             confidence: p_home.max(1.0 - p_home - p_draw),
             model_version_id: None,
         });

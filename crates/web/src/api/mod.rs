@@ -1,0 +1,9 @@
+//! The JSON API, one module per resource. Every answer is a typed DTO (`crate::dto`), every
+//! error an [`ApiError`](crate::error::ApiError): `{"error": "…"}`.
+
+pub mod h2h;
+pub mod history;
+pub mod leagues;
+pub mod predict;
+pub mod predictions;
+pub mod teams;

@@ -1,0 +1,163 @@
+//! Settings of the server, as the binary hands them over. The lowest layer: it knows nothing
+//! of requests.
+
+use fp_cache::{LinkSettings, Ttls};
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// What to tell someone whose database holds no matches yet.
+pub const NO_DATA_HINT: &str = "The database holds no matches yet. Get data with \
+`football-predictor import PATH` (football-data.co.uk CSV files or folders, e.g. \
+../shared/data/football-data) or `football-predictor sync` (downloads the configured \
+league-seasons from football-data.co.uk), or start the server with `serve --import PATH`.";
+
+/// Requests larger than this are refused (413).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Predictions per page of a history.
+pub const PER_PAGE: i64 = 50;
+
+/// Matches one form may predict at once.
+pub const MAX_ROWS: usize = 20;
+
+/// The cache: Redis (shared by the instances) when `redis_url` is set, always in process.
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    pub redis_url: Option<String>,
+    /// Starts every Redis key: one per deployment sharing a Redis.
+    pub prefix: String,
+    pub ttls: Ttls,
+    pub redis: LinkSettings,
+    /// Entries per kind in process.
+    pub capacity: u64,
+    /// How often to look whether another instance moved the data generation.
+    pub generation_poll: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            redis_url: None,
+            prefix: "fp".to_string(),
+            ttls: Ttls::default(),
+            redis: LinkSettings::default(),
+            capacity: 50_000,
+            generation_poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Settings of the server.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Mark the session cookie `Secure` (serve over HTTPS). Also set per request when a proxy
+    /// says `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+    pub session_days: i64,
+    pub rate_limits: RateLimitConfig,
+    pub cache: CacheConfig,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            secure_cookies: false,
+            session_days: 30,
+            rate_limits: RateLimitConfig::default(),
+            cache: CacheConfig::default(),
+        }
+    }
+}
+
+/// `N/second|minute|hour|day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub count: u32,
+    pub period: Duration,
+}
+
+impl FromStr for Rate {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("rate \"{s}\" is not of the form N/second|minute|hour|day");
+        let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        let secs = match unit.trim() {
+            "second" | "s" => 1,
+            "minute" | "m" => 60,
+            "hour" | "h" => 3600,
+            "day" | "d" => 86_400,
+            _ => return Err(bad()),
+        };
+        if count == 0 {
+            return Err(format!("rate \"{s}\" must allow at least 1"));
+        }
+        Ok(Rate {
+            count,
+            period: Duration::from_secs(secs),
+        })
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.period.as_secs() {
+            1 => "second",
+            60 => "minute",
+            3600 => "hour",
+            _ => "day",
+        };
+        write!(f, "{}/{unit}", self.count)
+    }
+}
+
+/// The configured limits.
+#[derive(Debug, Clone)]
+pub struct RateLimitConfig {
+    pub anon: Rate,
+    pub user: Rate,
+    pub api: Rate,
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            anon: Rate {
+                count: 100,
+                period: Duration::from_secs(3600),
+            },
+            user: Rate {
+                count: 1000,
+                period: Duration::from_secs(86_400),
+            },
+            api: Rate {
+                count: 10,
+                period: Duration::from_secs(1),
+            },
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse_and_print() {
+        assert_eq!(
+            "100/hour".parse::<Rate>().unwrap(),
+            Rate {
+                count: 100,
+                period: Duration::from_secs(3600)
+            }
+        );
+        assert_eq!("5/second".parse::<Rate>().unwrap().to_string(), "5/second");
+        for bad in ["", "100", "x/hour", "0/hour", "5/fortnight", "-1/day"] {
+            assert!(bad.parse::<Rate>().is_err(), "{bad}");
+        }
+    }
+}

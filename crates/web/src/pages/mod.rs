@@ -1,0 +1,16 @@
+//! Server-rendered pages, one module per page. They work without JavaScript; `app.js` only
+//! adds conveniences. Every error is a [`PageError`](crate::error::PageError): the styled
+//! error page.
+
+pub mod about;
+pub mod auth;
+pub mod export;
+pub mod h2h;
+pub mod history;
+pub mod home;
+pub mod league;
+pub mod predict;
+pub mod result;
+pub mod team;
+
+mod shared;

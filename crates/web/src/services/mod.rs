@@ -1,0 +1,12 @@
+//! What the handlers ask for, each service with its own dependencies and caches: forecasts
+//! and facts (the two-tier cache), history pages, prepared prediction answers, sessions,
+//! accounts, rate limits, and the dashboard's prediction count. No service knows about
+//! requests or responses.
+
+pub mod accounts;
+pub mod answers;
+pub mod counts;
+pub mod forecasts;
+pub mod history;
+pub mod limits;
+pub mod sessions;

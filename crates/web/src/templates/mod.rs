@@ -1,0 +1,27 @@
+//! Page templates (askama: compiled, type-checked, HTML-escaped by default), one module per
+//! page, with named rows; the charts are templates too (`charts`).
+
+mod about;
+mod auth;
+pub mod charts;
+mod error;
+mod h2h;
+mod history;
+mod home;
+mod layout;
+mod league;
+mod predict;
+mod result;
+mod team;
+
+pub use about::{AboutPage, AboutRow};
+pub use auth::{AuthKind, AuthPage};
+pub use error::ErrorPage;
+pub use h2h::H2hPage;
+pub use history::{Confirm, HistoryItem, HistoryView, OutcomeOption};
+pub use home::{HomePage, LeagueRow, RecentItem};
+pub use layout::{Nav, render};
+pub use league::{LeaguePage, RatingLine, TableLine};
+pub use predict::{FormRow, LeagueOption, PredictPage};
+pub use result::{FormLine, FormTable, MarketRow, Meeting, ResultPage, ResultView, ScoreRow};
+pub use team::{RecordRow, TeamPage};

@@ -1,0 +1,9 @@
+//! Integration tests of fp-web: one test binary, a module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod errors;
+mod http;
+mod openapi;
+mod redis;
