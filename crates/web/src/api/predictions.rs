@@ -3,11 +3,10 @@
 use crate::dto::{ErrorBody, Prediction};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiPath, Visitor};
-use crate::services::answers::{Figures, PreparedPrediction, prediction_body};
+use crate::services::answers::{self, Figures, prediction_body};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::{IntoResponse, Response};
 
 /// One of your predictions, with its markets and the teams' current form.
 #[utoipa::path(get, path = "/api/predictions/{id}", tag = "predictions",
@@ -23,7 +22,7 @@ pub async fn prediction(
     State(state): State<AppState>,
     visitor: Visitor,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<Prediction>, ApiError> {
     let row = state
         .store()
         .prediction(id, &visitor.owner())
@@ -39,8 +38,6 @@ pub async fn prediction(
         .await;
     let figures = Figures::of_row(&row);
     let (markets, _) = entry.stored_markets(row.xg_home, row.xg_away, &figures.probabilities);
-    let body = PreparedPrediction::new(&prediction_body(entry, &figures, &markets, &facts))
-        .and_then(|p| p.with(row.id, row.created_at))
-        .map_err(Error::internal)?;
-    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+    let body = prediction_body(entry, &figures, &markets, &facts);
+    Ok(Json(answers::prediction(row.id, row.created_at, body)))
 }

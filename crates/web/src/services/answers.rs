@@ -9,7 +9,8 @@
 
 use super::forecasts::{FixtureFacts, Forecasts};
 use crate::dto::{
-    FormGame, FormPair, GoalsPair, HeadToHead, ModelInfo, PredictionBody, Probabilities, ScorePair,
+    FormGame, FormPair, GoalsPair, HeadToHead, ModelInfo, Prediction, PredictionBody,
+    Probabilities, ScorePair,
 };
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
@@ -188,6 +189,16 @@ impl PreparedPrediction {
     }
 }
 
+/// The whole [`Prediction`] the prepared bytes stand for.
+pub fn prediction(id: i64, created_at: DateTime<Utc>, body: PredictionBody) -> Prediction {
+    Prediction {
+        id,
+        url: format!("/predictions/{id}"),
+        created_at,
+        body,
+    }
+}
+
 /// Which fixture under which catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AnswerKey {
@@ -278,19 +289,9 @@ impl Answers {
 mod tests {
     use super::*;
     use crate::dto::{
-        DoubleChance, FormGame, H2hSummary, Meeting, OverUnderLine, Prediction, Scoreline, YesNo,
+        DoubleChance, FormGame, H2hSummary, Meeting, OverUnderLine, Scoreline, YesNo,
     };
     use proptest::prelude::*;
-
-    /// The whole [`Prediction`] the prepared bytes stand for (for tests and documentation).
-    fn prediction(id: i64, created_at: DateTime<Utc>, body: PredictionBody) -> Prediction {
-        Prediction {
-            id,
-            url: format!("/predictions/{id}"),
-            created_at,
-            body,
-        }
-    }
 
     fn body(league: String, home: String, p: f64) -> PredictionBody {
         PredictionBody {
