@@ -53,7 +53,7 @@ impl RedisLink {
             conn,
             breaker: Breaker::new(settings.failures_to_open, settings.cooldown),
             timeout: settings.timeout,
-            url: url.to_string(),
+            url: fp_secrets::redact_url(url),
         })
     }
 

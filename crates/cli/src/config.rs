@@ -8,10 +8,10 @@ use std::time::Duration;
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
     /// Database: sqlite://FILE (embedded, created on first use) or postgres://…
-    #[arg(long, env = "DATABASE_URL", default_value = DbConfig::DEFAULT_URL, global = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DbConfig::DEFAULT_URL, global = true)]
     pub database_url: String,
     /// Read replica for queries (PostgreSQL); reads fall back to the primary when it is down
-    #[arg(long, env = "DATABASE_READ_URL", global = true)]
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true, global = true)]
     pub database_read_url: Option<String>,
     /// Largest number of connections per pool
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
@@ -47,25 +47,13 @@ impl DbArgs {
     }
 }
 
-/// Hides a password in a database URL for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
+pub use fp_secrets::redact_url as redact;
 
 #[derive(Debug, Clone, Args)]
 pub struct CacheArgs {
     /// Redis shared by the instances (cache and rate limits), e.g. redis://127.0.0.1:6379;
     /// unset: in-process cache and limits only
-    #[arg(long, env = "REDIS_URL", global = true)]
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, global = true)]
     pub redis_url: Option<String>,
     /// Start of every Redis key (one per deployment sharing a Redis)
     #[arg(long, env = "CACHE_PREFIX", default_value = "fp", global = true)]
@@ -149,18 +137,5 @@ impl LogArgs {
         } else {
             builder.init();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
-        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
     }
 }

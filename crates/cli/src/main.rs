@@ -36,7 +36,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the web server (pages and JSON API)
-    Serve(commands::serve::ServeArgs),
+    Serve(Box<commands::serve::ServeArgs>),
     /// Import football-data.co.uk CSV files or folders (recursively, *.csv)
     Import(commands::import::ImportArgs),
     /// Download configured league-seasons from football-data.co.uk and import them
@@ -87,7 +87,7 @@ fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => commands::serve::run(&cli.db, &cli.cache, args).await,
+        Command::Serve(args) => commands::serve::run(&cli.db, &cli.cache, *args).await,
         Command::Import(args) => commands::import::run(&cli.db, &cli.cache, args).await,
         Command::Sync(args) => commands::sync::run(&cli.db, &cli.cache, args).await,
         Command::Migrate => commands::migrate::run(&cli.db).await,

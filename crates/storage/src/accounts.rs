@@ -1,4 +1,4 @@
-//! Users and sessions.
+//! Users.
 
 use crate::error::Result;
 use crate::store::{Store, on_pool};
@@ -10,13 +10,6 @@ pub struct User {
     pub username: String,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SessionRecord {
-    pub id: String,
-    pub data: Vec<u8>,
-    pub expiry_date: DateTime<Utc>,
 }
 
 impl Store {
@@ -59,39 +52,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn load_session(&self, id: &str) -> Result<Option<SessionRecord>> {
-        let sql = "SELECT id, data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2";
-        Ok(on_pool!(self.fresh_read_pool(), |p| sqlx::query_as(sql)
-            .bind(id)
-            .bind(Utc::now())
-            .fetch_optional(p)
-            .await?))
-    }
-
-    pub async fn save_session(&self, id: &str, data: &[u8], expiry: DateTime<Utc>) -> Result<()> {
-        let sql = "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
-                   ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date";
-        on_pool!(&self.write, |p| sqlx::query(sql)
-            .bind(id)
-            .bind(data)
-            .bind(expiry)
-            .execute(p)
-            .await
-            .map(|_| ())?);
-        Ok(())
-    }
-
-    pub async fn delete_session(&self, id: &str) -> Result<()> {
-        on_pool!(&self.write, |p| sqlx::query(
-            "DELETE FROM sessions WHERE id = $1"
-        )
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|_| ())?);
-        Ok(())
-    }
-
     /// Refreshes the planner's statistics of the predictions table (and, on PostgreSQL, its
     /// visibility map, so that history counts are answered from the index alone), as
     /// autovacuum would after a bulk load.
@@ -105,26 +65,5 @@ impl Store {
             }
         }
         Ok(())
-    }
-
-    /// Sessions stored (expired or not).
-    pub async fn count_sessions(&self) -> Result<i64> {
-        let n = on_pool!(&self.write, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sessions"
-        )
-        .fetch_one(p)
-        .await?);
-        Ok(n)
-    }
-
-    /// Removes expired sessions; returns how many.
-    pub async fn delete_expired_sessions(&self) -> Result<u64> {
-        Ok(on_pool!(&self.write, |p| sqlx::query(
-            "DELETE FROM sessions WHERE expiry_date <= $1"
-        )
-        .bind(Utc::now())
-        .execute(p)
-        .await?
-        .rows_affected()))
     }
 }

@@ -214,6 +214,9 @@ fn values(league_id: i64, home: i64, away: i64, m: &NewMatch) -> MatchValues {
     }
 }
 
+/// The advisory lock key of imports (PostgreSQL): "fp-import" in ASCII.
+const IMPORT_LOCK: i64 = 0x6670_2d69_6d70_6f72;
+
 impl Store {
     /// Stores the matches of one file in one transaction: new matches are inserted, changed
     /// ones updated, identical ones left alone. On any error nothing is written.
@@ -227,8 +230,22 @@ impl Store {
 
         let now = Utc::now();
         let mut counts = ImportCounts::default();
+        // Imports run one at a time, each seeing what the one before committed, so that
+        // their counts are true and data imported twice is "unchanged" the second time (and
+        // refits nothing): on PostgreSQL an advisory lock held to the end of the transaction,
+        // on SQLite a transaction that takes the write lock before it reads.
         on_pool!(&self.write, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = match self.backend() {
+                crate::Backend::Postgres => {
+                    let mut tx = pool.begin().await?;
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(IMPORT_LOCK)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx
+                }
+                crate::Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+            };
             for (code, rows) in leagues {
                 let name = rows.first().map_or(code, |r| r.league_name.as_str());
                 sqlx::query(

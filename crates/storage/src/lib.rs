@@ -17,9 +17,11 @@ mod matches;
 mod model_versions;
 mod prediction_writer;
 mod predictions;
+mod sessions;
 mod store;
+mod tokens;
 
-pub use accounts::{SessionRecord, User};
+pub use accounts::User;
 pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
@@ -35,8 +37,10 @@ pub use predictions::{
     HistoryFilter, HistoryFingerprint, HistoryPage, INSERT_CHUNK, NewPrediction, Owner,
     PredictionRow,
 };
+pub use sessions::{NewSession, PurgeReport, Revocation, SessionRecord};
 pub use sqlx::Error as SqlxError;
 pub use store::{Pool, Store};
+pub use tokens::{ApiToken, TokenOwner};
 
 #[cfg(feature = "testing")]
 pub mod testing;

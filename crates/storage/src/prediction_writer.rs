@@ -17,10 +17,15 @@
 //! Elsewhere (PostgreSQL, an in-memory SQLite database) the writer is a task that saves each
 //! batch with [`Store::insert_predictions`].
 //!
+//! A first visit's new session travels with its prediction: the sessions of a batch are
+//! inserted in the batch's transaction (SQLite) or statement pair (PostgreSQL), before the
+//! predictions, so a first visit costs no write of its own.
+//!
 //! If a batch fails, its rows are retried one by one, so one bad row does not fail the others.
 
 use crate::error::{Result, StorageError};
 use crate::predictions::{INSERT_CHUNK, INSERT_COLUMNS, NewPrediction};
+use crate::sessions::{INSERT_SESSION, NewSession};
 use crate::store::Store;
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
@@ -30,7 +35,26 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 type Reply = oneshot::Sender<Result<i64, String>>;
-type Job = (NewPrediction, Reply);
+
+/// A row to save, the new session it is saved under (if the session is new), and who waits.
+struct Job {
+    row: NewPrediction,
+    session: Option<NewSession>,
+    reply: Reply,
+}
+
+/// A batch taken from the queue.
+fn split(batch: Vec<Job>) -> (Vec<NewPrediction>, Vec<NewSession>, Vec<Reply>) {
+    let mut rows = Vec::with_capacity(batch.len());
+    let mut sessions = Vec::new();
+    let mut replies = Vec::with_capacity(batch.len());
+    for j in batch {
+        rows.push(j.row);
+        sessions.extend(j.session);
+        replies.push(j.reply);
+    }
+    (rows, sessions, replies)
+}
 
 /// Rows waiting for the task writer before `save` waits for room.
 const QUEUE: usize = 8192;
@@ -86,11 +110,26 @@ impl PredictionWriter {
 
     /// Saves one prediction; returns its id once committed.
     pub async fn save(&self, row: NewPrediction) -> Result<i64> {
+        self.save_with_session(row, None).await
+    }
+
+    /// Saves one prediction, and first the new session it is saved under (if given: a first
+    /// visit), in the same batch; returns the prediction's id once committed.
+    pub async fn save_with_session(
+        &self,
+        row: NewPrediction,
+        session: Option<NewSession>,
+    ) -> Result<i64> {
         let stopped = || StorageError::Write("the prediction writer has stopped".into());
         let (reply, answer) = oneshot::channel();
+        let job = Job {
+            row,
+            session,
+            reply,
+        };
         match &self.kind {
-            Kind::Sqlite(w) => w.queue((row, reply)),
-            Kind::Task(tx) => tx.send((row, reply)).await.map_err(|_| stopped())?,
+            Kind::Sqlite(w) => w.queue(job),
+            Kind::Task(tx) => tx.send(job).await.map_err(|_| stopped())?,
         }
         answer
             .await
@@ -146,13 +185,13 @@ impl SqliteWriter {
                 }
                 continue;
             }
-            let (rows, replies): (Vec<NewPrediction>, Vec<Reply>) = batch.into_iter().unzip();
-            let results = match self.try_save(&rows) {
+            let (rows, sessions, replies) = split(batch);
+            let results = match self.try_save(&rows, &sessions) {
                 Some(results) => results,
                 // Locked by another writer, or time for a checkpoint: off the runtime.
                 None => {
                     let this = self.clone();
-                    tokio::task::spawn_blocking(move || this.save_waiting(&rows))
+                    tokio::task::spawn_blocking(move || this.save_waiting(&rows, &sessions))
                         .await
                         .unwrap_or_else(|e| {
                             vec![Err(format!("the writer failed: {e}")); replies.len()]
@@ -165,16 +204,20 @@ impl SqliteWriter {
 
     /// Saves the batch now, or `None` if that could mean waiting (the database is locked by
     /// another writer, or the writer's own checkpoint is due).
-    fn try_save(self: &Arc<Self>, rows: &[NewPrediction]) -> Option<Vec<Result<i64, String>>> {
+    fn try_save(
+        self: &Arc<Self>,
+        rows: &[NewPrediction],
+        sessions: &[NewSession],
+    ) -> Option<Vec<Result<i64, String>>> {
         let mut w = lock(&self.conn);
         if w.beside >= FULL_CHECKPOINT_EVERY {
             return None;
         }
-        match insert_batch(&mut w.conn, rows) {
+        match insert_batch(&mut w.conn, rows, sessions) {
             Err(e) if is_busy(&e) => None,
             result => {
                 self.committed(&mut w);
-                Some(results(&w.conn, rows, result))
+                Some(results(&w.conn, rows, sessions, result))
             }
         }
     }
@@ -196,7 +239,11 @@ impl SqliteWriter {
 
     /// The writer's own checkpoint when due, then the batch, waiting for the write lock if
     /// need be (on the blocking pool).
-    fn save_waiting(self: &Arc<Self>, rows: &[NewPrediction]) -> Vec<Result<i64, String>> {
+    fn save_waiting(
+        self: &Arc<Self>,
+        rows: &[NewPrediction],
+        sessions: &[NewSession],
+    ) -> Vec<Result<i64, String>> {
         let mut w = lock(&self.conn);
         if w.beside >= FULL_CHECKPOINT_EVERY {
             w.beside = 0;
@@ -205,10 +252,10 @@ impl SqliteWriter {
             checkpoint(&w.conn);
         }
         let _ = w.conn.busy_timeout(BUSY_TIMEOUT);
-        let result = insert_batch(&mut w.conn, rows);
+        let result = insert_batch(&mut w.conn, rows, sessions);
         let _ = w.conn.busy_timeout(Duration::ZERO);
         self.committed(&mut w);
-        results(&w.conn, rows, result)
+        results(&w.conn, rows, sessions, result)
     }
 }
 
@@ -230,12 +277,18 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 fn results(
     conn: &Connection,
     rows: &[NewPrediction],
+    sessions: &[NewSession],
     batch: rusqlite::Result<Vec<i64>>,
 ) -> Vec<Result<i64, String>> {
     match batch {
         Ok(ids) => ids.into_iter().map(Ok).collect(),
         Err(e) => {
             tracing::warn!(error = %e, rows = rows.len(), "batch not saved; saving its rows one by one");
+            for s in sessions {
+                if let Err(e) = insert_session(conn, s) {
+                    tracing::warn!(error = %e, "a new session was not saved");
+                }
+            }
             rows.iter()
                 .map(|r| insert_one(conn, r).map_err(|e| e.to_string()))
                 .collect()
@@ -342,9 +395,34 @@ fn insert_one(conn: &Connection, r: &NewPrediction) -> rusqlite::Result<i64> {
     insert_rows(conn, std::slice::from_ref(r)).map(|ids| ids[0])
 }
 
-/// All rows in one transaction; their ids in order.
-fn insert_batch(conn: &mut Connection, rows: &[NewPrediction]) -> rusqlite::Result<Vec<i64>> {
+/// Stores a new session (or leaves a stored one as it is).
+fn insert_session(conn: &Connection, s: &NewSession) -> rusqlite::Result<()> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let upsert = INSERT_SESSION
+            .find(" ON CONFLICT")
+            .unwrap_or(INSERT_SESSION.len());
+        format!("{} ON CONFLICT (id) DO NOTHING", &INSERT_SESSION[..upsert])
+    });
+    conn.prepare_cached(sql)?.execute(rusqlite::params![
+        s.id,
+        s.data,
+        sqlite_time(&s.expiry),
+        s.user_id
+    ])?;
+    Ok(())
+}
+
+/// The batch's new sessions, then its rows, in one transaction; the rows' ids in order.
+fn insert_batch(
+    conn: &mut Connection,
+    rows: &[NewPrediction],
+    sessions: &[NewSession],
+) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for s in sessions {
+        insert_session(&tx, s)?;
+    }
     let mut ids = Vec::with_capacity(rows.len());
     let mut rest = rows;
     while !rest.is_empty() {
@@ -380,22 +458,35 @@ fn answer(results: impl Iterator<Item = (Reply, Result<i64, String>)>) {
 /// The writer as a task, for PostgreSQL and in-memory SQLite.
 async fn task_loop(store: Store, mut rx: mpsc::Receiver<Job>) {
     let mut rows: Vec<NewPrediction> = Vec::with_capacity(INSERT_CHUNK);
+    let mut sessions: Vec<NewSession> = Vec::new();
     let mut replies: Vec<Reply> = Vec::with_capacity(INSERT_CHUNK);
-    while let Some((row, reply)) = rx.recv().await {
-        rows.push(row);
-        replies.push(reply);
+    while let Some(job) = rx.recv().await {
+        rows.push(job.row);
+        sessions.extend(job.session);
+        replies.push(job.reply);
         // Let the requests that are ready to run reach the queue too: under load the batch
         // grows (fewer, larger transactions); when idle this returns at once.
         tokio::task::yield_now().await;
         while rows.len() < INSERT_CHUNK {
             match rx.try_recv() {
-                Ok((row, reply)) => {
-                    rows.push(row);
-                    replies.push(reply);
+                Ok(job) => {
+                    rows.push(job.row);
+                    sessions.extend(job.session);
+                    replies.push(job.reply);
                 }
                 Err(_) => break,
             }
         }
+        // The sessions first: a prediction is never stored without its session.
+        if let Err(e) = store.insert_sessions(&sessions).await {
+            tracing::warn!(error = %e, sessions = sessions.len(), "new sessions not saved; saving them one by one");
+            for s in &sessions {
+                if let Err(e) = store.insert_sessions(std::slice::from_ref(s)).await {
+                    tracing::warn!(error = %e, "a new session was not saved");
+                }
+            }
+        }
+        sessions.clear();
         match store.insert_predictions(&rows).await {
             Ok(ids) => answer(replies.drain(..).zip(ids.into_iter().map(Ok))),
             Err(e) => {

@@ -251,10 +251,14 @@ impl Store {
                         .await?
                 }
                 crate::Backend::Sqlite => {
-                    let max: i64 =
-                        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM predictions")
-                            .fetch_one(&mut *tx)
-                            .await?;
+                    // The largest id ever given (AUTOINCREMENT keeps it), not only the
+                    // largest left: ids are never reused.
+                    let max: i64 = sqlx::query_scalar(
+                        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence \
+                         WHERE name = 'predictions'), 0), COALESCE(MAX(id), 0)) FROM predictions",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await?;
                     (max + 1..=max + n).collect()
                 }
             };

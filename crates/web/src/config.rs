@@ -2,7 +2,7 @@
 //! of requests.
 
 use fp_cache::{LinkSettings, Ttls};
-use std::net::IpAddr;
+use ipnet::IpNet;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -55,8 +55,40 @@ pub struct AppConfig {
     /// says `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     pub session_days: i64,
+    /// How long an anonymous session used only once lives (`FIRST_VISIT_HOURS`).
+    pub first_visit: Duration,
     pub rate_limits: RateLimitConfig,
     pub cache: CacheConfig,
+    pub metrics: MetricsAccess,
+    pub timeouts: Timeouts,
+    /// Argon2 jobs at once (`PASSWORD_WORKERS`) and waiting (`PASSWORD_QUEUE`).
+    pub password_workers: usize,
+    pub password_queue: usize,
+}
+
+/// How long a client may take, and how many may be served at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To send a request's head, from when the connection opens or falls idle
+    /// (`HEADER_TIMEOUT`).
+    pub header: Duration,
+    /// Between two pieces of a request body (`BODY_TIMEOUT`); then 408.
+    pub body: Duration,
+    /// For the whole answer (`REQUEST_TIMEOUT`); then 504.
+    pub request: Duration,
+    /// Connections served at once (`MAX_CONNECTIONS`); more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+            max_connections: 10_000,
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -64,9 +96,33 @@ impl Default for AppConfig {
         AppConfig {
             secure_cookies: false,
             session_days: 30,
+            first_visit: Duration::from_secs(86_400),
             rate_limits: RateLimitConfig::default(),
             cache: CacheConfig::default(),
+            metrics: MetricsAccess::default(),
+            timeouts: Timeouts::default(),
+            password_workers: std::thread::available_parallelism().map_or(2, usize::from),
+            password_queue: 16,
         }
+    }
+}
+
+/// Who may read `/metrics`.
+#[derive(Clone, Default)]
+pub struct MetricsAccess {
+    /// `METRICS_TOKEN`: `/metrics` answers only `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// `METRICS_BIND` is set: `/metrics` is served only there (see `metrics_router`), not on
+    /// the public address.
+    pub separate: bool,
+}
+
+impl std::fmt::Debug for MetricsAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsAccess")
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("separate", &self.separate)
+            .finish()
     }
 }
 
@@ -119,7 +175,34 @@ pub struct RateLimitConfig {
     pub anon: Rate,
     pub user: Rate,
     pub api: Rate,
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Login attempts per client address (`LOGIN_LIMIT_IP`).
+    pub login_ip: Rate,
+    /// Login attempts per account name, from anywhere (`LOGIN_LIMIT_ACCOUNT`).
+    pub login_account: Rate,
+    /// New accounts per client address (`REGISTER_LIMIT_IP`).
+    pub register: Rate,
+    /// Failed logins in a row that lock an account name out for a while (`LOGIN_LOCKOUT_AFTER`,
+    /// 0: never).
+    pub lockout_after: u32,
+    pub origin: OriginRules,
+}
+
+/// Who may speak for the client (`TRUSTED_PROXIES`), and how IPv6 clients are grouped
+/// (`IPV6_PREFIX`); applied by `services::origin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginRules {
+    pub trusted_proxies: Vec<IpNet>,
+    /// Prefix length an IPv6 client is counted by (128: every address on its own).
+    pub ipv6_prefix: u8,
+}
+
+impl Default for OriginRules {
+    fn default() -> Self {
+        OriginRules {
+            trusted_proxies: Vec::new(),
+            ipv6_prefix: 64,
+        }
+    }
 }
 
 impl Default for RateLimitConfig {
@@ -137,7 +220,20 @@ impl Default for RateLimitConfig {
                 count: 10,
                 period: Duration::from_secs(1),
             },
-            trusted_proxies: Vec::new(),
+            login_ip: Rate {
+                count: 30,
+                period: Duration::from_secs(60),
+            },
+            login_account: Rate {
+                count: 20,
+                period: Duration::from_secs(3600),
+            },
+            register: Rate {
+                count: 10,
+                period: Duration::from_secs(3600),
+            },
+            lockout_after: 5,
+            origin: OriginRules::default(),
         }
     }
 }

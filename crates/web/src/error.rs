@@ -49,6 +49,15 @@ pub enum Error {
     },
     #[error("{0}")]
     Timeout(String),
+    /// The client did not send its request body in time.
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// Too much work queued (password hashing): try again after `retry_after`.
+    #[error("{message}")]
+    Busy {
+        message: String,
+        retry_after: Duration,
+    },
     #[error("internal error; it has been logged")]
     Internal(#[source] BoxError),
 }
@@ -72,6 +81,8 @@ impl Error {
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +99,7 @@ impl Error {
                     .into(),
             ),
             404 => Error::NotFound(reason),
+            408 => Error::RequestTimeout("the request body did not arrive in time".into()),
             405 => Error::MethodNotAllowed("method not allowed on this path".into()),
             409 => Error::Conflict(reason),
             413 => Error::PayloadTooLarge(format!(
@@ -120,7 +132,8 @@ impl Error {
 
     /// Logs a server-side failure with its causes (client errors are not logged).
     fn log(&self) {
-        if self.status().is_server_error() {
+        // Shedding load (Busy) is expected under a flood and counted, not logged.
+        if self.status().is_server_error() && !matches!(self, Error::Busy { .. }) {
             let mut chain = self.to_string();
             let mut cause = std::error::Error::source(self);
             while let Some(c) = cause {
@@ -134,6 +147,12 @@ impl Error {
 
     /// Writes `Retry-After` and the `RateLimit-*` headers of a refusal.
     fn headers(&self, response: &mut Response) {
+        if let Error::Busy { retry_after, .. } = self {
+            let secs = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if let Error::RateLimited {
             limit,
             window,
@@ -278,7 +297,7 @@ mod tests {
 
     #[test]
     fn layer_statuses_map_to_their_kind() {
-        for code in [400u16, 403, 404, 405, 413, 415, 422, 503, 504, 500] {
+        for code in [400u16, 403, 404, 405, 408, 413, 415, 422, 503, 504, 500] {
             let status = StatusCode::from_u16(code).unwrap();
             assert_eq!(Error::of_status(status).status(), status);
         }

@@ -13,7 +13,8 @@
 //! 6. [`extract`], then [`middleware`]: the visitor and typed rejections; the layers;
 //! 7. [`api`], [`pages`], [`ops`]: the handlers, one file per resource (they never import
 //!    each other);
-//! 8. [`router`]: every route and the OpenAPI document made from them.
+//! 8. [`router`]: every route and the OpenAPI document made from them;
+//! 9. [`server`]: connections, with their timeouts.
 
 mod api;
 mod assets;
@@ -26,12 +27,17 @@ mod middleware;
 mod ops;
 mod pages;
 mod router;
+mod server;
 mod services;
 mod state;
 mod templates;
 
-pub use config::{AppConfig, BODY_LIMIT, CacheConfig, NO_DATA_HINT, Rate, RateLimitConfig};
+pub use config::{
+    AppConfig, BODY_LIMIT, CacheConfig, MetricsAccess, NO_DATA_HINT, OriginRules, Rate,
+    RateLimitConfig, Timeouts,
+};
 pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use ops::metrics::install as install_metrics;
-pub use router::{openapi, router};
+pub use router::{metrics_router, openapi, router};
+pub use server::serve;
 pub use state::{AppState, StartError};

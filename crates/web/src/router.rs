@@ -21,14 +21,39 @@ use utoipa_axum::routes;
             football-data.co.uk results. Predictions are saved to the caller's history (session \
             cookie or account). Every error is `{\"error\": \"…\"}`."
     ),
+    modifiers(&BearerScheme),
     tags(
         (name = "predictions", description = "Predict matches; your saved predictions"),
         (name = "leagues", description = "Leagues, teams and head-to-head"),
+        (name = "tokens", description = "Personal API tokens: send one as `Authorization: Bearer <token>` on any /api/ route to act as its account (counted against the account's limit)"),
         (name = "operations", description = "Health, metrics and this document"),
         (name = "pages", description = "The HTML pages (text/html)"),
     )
 )]
 struct ApiDoc;
+
+/// `Authorization: Bearer <token>`: a personal API token, on every /api/ route.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token (made on the account page or with POST /api/tokens). \
+                         Without one, an API call is made under the session cookie, or a new \
+                         session whose cookie comes back.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Routes that know who the visitor is (the identity layer resolves the session and applies
 /// the API limit).
@@ -47,9 +72,12 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pages::auth::register_form, pages::auth::register))
         .routes(routes!(pages::auth::login_form, pages::auth::login))
         .routes(routes!(pages::auth::logout))
+        .routes(routes!(pages::account::logout_everywhere))
+        .routes(routes!(pages::account::create_token))
+        .routes(routes!(pages::account::revoke_token))
         .routes(routes!(
-            pages::auth::account_form,
-            pages::auth::change_password
+            pages::account::account_form,
+            pages::account::change_password
         ))
         .routes(routes!(api::predict::predict))
         .routes(routes!(api::history::history, api::history::delete))
@@ -58,27 +86,90 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::leagues::teams))
         .routes(routes!(api::teams::team))
         .routes(routes!(api::h2h::h2h))
+        .routes(routes!(api::tokens::list, api::tokens::create))
+        .routes(routes!(api::tokens::revoke))
 }
 
-/// Routes for machines and browsers that need no visitor.
-fn open_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// Routes for machines and browsers that need no visitor; `/metrics` unless it has an
+/// address of its own.
+fn open_routes(with_metrics: bool) -> OpenApiRouter<AppState> {
+    let routes = OpenApiRouter::new()
         .routes(routes!(ops::health::health))
         .routes(routes!(ops::health::livez))
         .routes(routes!(ops::health::readyz))
-        .routes(routes!(ops::metrics::render))
         .routes(routes!(ops::docs::document))
         .routes(routes!(ops::docs::viewer))
-        .routes(routes!(ops::assets::serve))
+        .routes(routes!(ops::assets::serve));
+    if with_metrics {
+        routes.routes(routes!(ops::metrics::render))
+    } else {
+        routes
+    }
 }
 
-/// The OpenAPI document of every route.
+/// `/metrics` alone, for its own address (`METRICS_BIND`).
+pub fn metrics_router(state: AppState) -> Router {
+    let (routes, _) = OpenApiRouter::new()
+        .routes(routes!(ops::metrics::render))
+        .split_for_parts();
+    routes.fallback(not_found).with_state(state)
+}
+
+/// The OpenAPI document of every route. Every visitor route under `/api/` takes a bearer
+/// token or none (then the session cookie, or a new session).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    use utoipa::openapi::security::SecurityRequirement;
+    let mut doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(visitor_routes())
-        .merge(open_routes())
+        .merge(open_routes(true))
+        .split_for_parts()
+        .1;
+    let api_paths: Vec<String> = visitor_routes()
         .split_for_parts()
         .1
+        .paths
+        .paths
+        .keys()
+        .filter(|p| p.starts_with("/api/"))
+        .cloned()
+        .collect();
+    for path in api_paths {
+        if let Some(item) = doc.paths.paths.get_mut(&path) {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                op.responses
+                    .responses
+                    .entry("401".to_string())
+                    .or_insert_with(|| {
+                        utoipa::openapi::ResponseBuilder::new()
+                            .description("An unknown or revoked API token")
+                            .content(
+                                "application/json",
+                                utoipa::openapi::ContentBuilder::new()
+                                    .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                                        "ErrorBody",
+                                    )))
+                                    .build(),
+                            )
+                            .build()
+                            .into()
+                    });
+                op.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                ]);
+            }
+        }
+    }
+    doc
 }
 
 /// 404 for every unknown path: JSON under /api, a page elsewhere.
@@ -99,8 +190,9 @@ pub fn router(state: AppState) -> Router {
             b"{}".to_vec()
         }))
     });
+    let timeouts = state.config().timeouts;
     let (visitors, _) = visitor_routes().split_for_parts();
-    let (open, _) = open_routes().split_for_parts();
+    let (open, _) = open_routes(!state.config().metrics.separate).split_for_parts();
     let visitors = visitors.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         middleware::identity::layer,
@@ -111,5 +203,5 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .route_layer(axum::middleware::from_fn(middleware::metrics::track))
         .with_state(state);
-    middleware::security::apply(app)
+    middleware::security::apply(app, timeouts)
 }

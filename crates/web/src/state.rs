@@ -7,7 +7,11 @@ use crate::services::counts::PredictionCount;
 use crate::services::forecasts::Forecasts;
 use crate::services::history::Histories;
 use crate::services::limits::Limiters;
-use crate::services::sessions::Sessions;
+use crate::services::lockouts::Lockouts;
+use crate::services::passwords::Passwords;
+use crate::services::revocations::Revocations;
+use crate::services::sessions::{CACHE_TTL, Sessions};
+use crate::services::tokens::Tokens;
 use fp_cache::{Cache, RedisLink, SharedLimiter};
 use fp_engine::Catalog;
 use fp_storage::{PredictionWriter, Store};
@@ -38,7 +42,11 @@ struct Inner {
     histories: Histories,
     answers: Answers,
     sessions: Sessions,
+    tokens: Tokens,
+    revocations: Arc<Revocations>,
     limits: Limiters,
+    passwords: Passwords,
+    lockouts: Lockouts,
     prediction_count: PredictionCount,
     config: AppConfig,
 }
@@ -62,20 +70,34 @@ impl AppState {
             config.cache.capacity,
         );
         cache.sync_generation().await;
+        let revocations = Arc::new(Revocations::new(store.clone(), CACHE_TTL));
+        if let Err(e) = revocations.sync().await {
+            tracing::warn!(error = %e, "cannot read the session revocations yet");
+        }
         let state = AppState {
             inner: Arc::new(Inner {
                 writer: PredictionWriter::start(&store)?,
-                sessions: Sessions::new(store.clone(), config.session_days),
+                sessions: Sessions::new(
+                    store.clone(),
+                    revocations.clone(),
+                    config.session_days,
+                    config.first_visit,
+                ),
+                tokens: Tokens::new(store.clone(), revocations.clone(), CACHE_TTL),
+                revocations,
                 store,
                 catalog: RwLock::new(Arc::new(catalog)),
                 forecasts: Forecasts::new(cache),
                 histories: Histories::default(),
                 answers: Answers::default(),
                 limits: Limiters::new(config.rate_limits.clone(), shared_limiter),
+                passwords: Passwords::new(config.password_workers, config.password_queue),
+                lockouts: Lockouts::new(config.rate_limits.lockout_after),
                 prediction_count: PredictionCount::default(),
                 config,
             }),
         };
+        spawn_revocation_watch(Arc::downgrade(&state.inner));
         if state.inner.forecasts.cache().redis().is_some() {
             spawn_generation_watch(
                 Arc::downgrade(&state.inner),
@@ -128,8 +150,20 @@ impl AppState {
         &self.inner.sessions
     }
 
+    pub(crate) fn tokens(&self) -> &Tokens {
+        &self.inner.tokens
+    }
+
     pub(crate) fn limits(&self) -> &Limiters {
         &self.inner.limits
+    }
+
+    pub(crate) fn passwords(&self) -> &Passwords {
+        &self.inner.passwords
+    }
+
+    pub(crate) fn lockouts(&self) -> &Lockouts {
+        &self.inner.lockouts
     }
 
     pub(crate) fn prediction_count(&self) -> &PredictionCount {
@@ -150,6 +184,32 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// Reads what other instances revoked, every [`Revocations::POLL`]. Ends when the server
+/// state is dropped.
+fn spawn_revocation_watch(inner: Weak<Inner>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Revocations::POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let Some(inner) = inner.upgrade() else { return };
+            match inner.revocations.sync().await {
+                Ok(_) if failing => {
+                    failing = false;
+                    tracing::info!("session revocations readable again: session cache back in use");
+                }
+                Ok(_) => {}
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "cannot read session revocations: sessions are read from the database until it answers");
+                }
+                Err(_) => {}
+            }
+        }
+    });
 }
 
 /// Another instance (or `football-predictor import`) moved the shared generation: the data

@@ -35,11 +35,12 @@ pub async fn run(db: &DbArgs, args: GenerateLoadArgs) -> anyhow::Result<()> {
         now.timestamp_nanos_opt().unwrap_or_default() as u128 * 7919
     );
     store
-        .save_session(
-            &visitor,
-            b"{\"user_id\":null,\"username\":null}",
-            now + Duration::days(30),
-        )
+        .save_session(&fp_storage::NewSession {
+            id: visitor.clone(),
+            data: b"{\"user_id\":null,\"username\":null}".to_vec(),
+            user_id: None,
+            expiry: now + Duration::days(30),
+        })
         .await?;
     let bar = progress::bar(args.predictions, "generating");
     let mut made = 0u64;

@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::Args;
 use fp_web::{AppConfig, AppState, NO_DATA_HINT, router};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -19,6 +20,14 @@ pub struct ServeArgs {
     /// Days a session lasts
     #[arg(long, env = "SESSION_DAYS", default_value_t = 30)]
     pub session_days: i64,
+    /// Hours an anonymous session used only once lives (it then goes, with its predictions,
+    /// at the next purge); a visitor who comes back keeps theirs for SESSION_DAYS
+    #[arg(long, env = "FIRST_VISIT_HOURS", default_value_t = 24)]
+    pub first_visit_hours: u64,
+    /// When to purge expired sessions with their anonymous predictions (cron with seconds),
+    /// or "off"
+    #[arg(long, env = "SESSION_PURGE_CRON", default_value = "0 */15 * * * *")]
+    pub session_purge_cron: String,
     /// Predictions per anonymous client IP (N/second|minute|hour|day)
     #[arg(long, env = "RATE_LIMIT_ANON", default_value = "100/hour")]
     pub rate_limit_anon: fp_web::Rate,
@@ -28,9 +37,51 @@ pub struct ServeArgs {
     /// All API requests per client
     #[arg(long, env = "RATE_LIMIT_API", default_value = "10/second")]
     pub rate_limit_api: fp_web::Rate,
-    /// Proxies whose X-Forwarded-For is believed (comma-separated IPs)
-    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Login attempts per client address
+    #[arg(long, env = "LOGIN_LIMIT_IP", default_value = "30/minute")]
+    pub login_limit_ip: fp_web::Rate,
+    /// Login attempts per account name, from all addresses together
+    #[arg(long, env = "LOGIN_LIMIT_ACCOUNT", default_value = "20/hour")]
+    pub login_limit_account: fp_web::Rate,
+    /// New accounts per client address
+    #[arg(long, env = "REGISTER_LIMIT_IP", default_value = "10/hour")]
+    pub register_limit_ip: fp_web::Rate,
+    /// Failed logins in a row after which an account name is locked out (1 min, doubling to
+    /// 1 h); 0: never
+    #[arg(long, env = "LOGIN_LOCKOUT_AFTER", default_value_t = 5)]
+    pub login_lockout_after: u32,
+    /// Password hashes computed at once (default: one per core)
+    #[arg(long, env = "PASSWORD_WORKERS")]
+    pub password_workers: Option<usize>,
+    /// Password hashes that may wait; beyond, logins are answered 503 with Retry-After
+    #[arg(long, env = "PASSWORD_QUEUE", default_value_t = 16)]
+    pub password_queue: usize,
+    /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated IPs
+    /// or CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1)
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// IPv6 clients are counted by this prefix length (64: one budget per /64; 128: per address)
+    #[arg(long, env = "IPV6_PREFIX", default_value_t = 64, value_parser = clap::value_parser!(u8).range(1..=128))]
+    pub ipv6_prefix: u8,
+    /// Seconds a client has to send a request's head, from when the connection opens or falls
+    /// idle after a response (so also the keep-alive idle timeout)
+    #[arg(long, env = "HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request body may pause before the request is answered 408
+    #[arg(long, env = "BODY_TIMEOUT", default_value_t = 10)]
+    pub body_timeout: u64,
+    /// Seconds a request may take in all before it is answered 504
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Connections served at once; more wait in the listen queue
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Serve /metrics only on this address (e.g. 127.0.0.1:9100), not on BIND
+    #[arg(long, env = "METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Answer /metrics only to `Authorization: Bearer <token>`
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// When to run cleanup-predictions (cron with seconds: sec min hour day month weekday), or "off"
     #[arg(long, env = "CLEANUP_CRON", default_value = "0 0 2 * * *")]
     pub cleanup_cron: String,
@@ -44,6 +95,14 @@ pub struct ServeArgs {
     pub cleanup: crate::commands::cleanup::CleanupSettings,
     #[command(flatten)]
     pub sync: crate::commands::sync::SyncSettings,
+}
+
+/// An address (a /32 or /128) or a CIDR range.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("\"{s}\" is neither an IP address nor a CIDR range"))
 }
 
 fn job<F, Fut>(f: F) -> fp_engine::scheduler::JobFn
@@ -84,6 +143,26 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
             instance.clone(),
             work,
         );
+    }
+    if let Some(s) = schedule(&args.session_purge_cron)? {
+        let st = store.clone();
+        let work = job(move || {
+            let st = st.clone();
+            async move {
+                let now = chrono::Utc::now();
+                // Revocations are read within seconds; an hour's are plenty to keep.
+                st.purge_sessions(now, now - chrono::Duration::hours(1))
+                    .await
+                    .map(|r| {
+                        format!(
+                            "purged {} sessions, {} predictions, {} revocations",
+                            r.sessions, r.predictions, r.revocations
+                        )
+                    })
+                    .map_err(|e| e.to_string())
+            }
+        });
+        fp_engine::scheduler::spawn(store.clone(), "purge-sessions", s, instance.clone(), work);
     }
     if let Some(s) = schedule(&args.refit_cron)? {
         let app = state.clone();
@@ -142,16 +221,34 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
         eprintln!("note: fitting the models of leagues that have none yet");
         crate::commands::refit::refit(&store).await?;
     }
+    let metrics_bind = args.metrics_bind.clone().filter(|b| !b.is_empty());
     let config = AppConfig {
         secure_cookies: args.secure_cookies,
         session_days: args.session_days,
+        first_visit: Duration::from_secs(args.first_visit_hours.max(1) * 3600),
         rate_limits: fp_web::RateLimitConfig {
             anon: args.rate_limit_anon,
             user: args.rate_limit_user,
             api: args.rate_limit_api,
-            trusted_proxies: args.trusted_proxies.clone(),
+            login_ip: args.login_limit_ip,
+            login_account: args.login_limit_account,
+            register: args.register_limit_ip,
+            lockout_after: args.login_lockout_after,
+            origin: fp_web::OriginRules {
+                trusted_proxies: args.trusted_proxies.clone(),
+                ipv6_prefix: args.ipv6_prefix,
+            },
         },
         cache: cache.config(),
+        metrics: fp_web::MetricsAccess {
+            token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+            separate: metrics_bind.is_some(),
+        },
+        timeouts: state_timeouts(&args),
+        password_workers: args
+            .password_workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+        password_queue: args.password_queue,
     };
     let state = AppState::new(store, config)
         .await
@@ -161,14 +258,31 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
+    let timeouts = state_timeouts(&args);
+    if let Some(bind) = metrics_bind {
+        let metrics = tokio::net::TcpListener::bind(&bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind} for /metrics"))?;
+        println!("metrics on http://{}/metrics", metrics.local_addr()?);
+        let app = fp_web::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = fp_web::serve(metrics, app, timeouts, shutdown_signal()).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     println!("listening on http://{addr}");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    fp_web::serve(listener, router(state), timeouts, shutdown_signal()).await?;
     Ok(())
+}
+
+fn state_timeouts(args: &ServeArgs) -> fp_web::Timeouts {
+    fp_web::Timeouts {
+        header: Duration::from_secs(args.header_timeout.max(1)),
+        body: Duration::from_secs(args.body_timeout.max(1)),
+        request: Duration::from_secs(args.request_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish the requests in flight, then exit.

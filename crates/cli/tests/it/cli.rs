@@ -372,3 +372,45 @@ async fn serve_runs_the_scheduled_cleanup_and_records_it() {
     slots.dedup();
     assert_eq!(slots.len(), runs.len());
 }
+
+#[test]
+fn secrets_in_url_settings_are_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "s3cret-pw";
+    // Redis down: the outage is logged with the URL, and /health reports it.
+    let redis = format!("redis://:{secret}@127.0.0.1:1/0");
+    let server = Server::start(&["--redis-url", &redis], &sqlite_url(dir.path()));
+    let mut health = String::new();
+    for _ in 0..5 {
+        health = get(&server.base, "/health");
+    }
+    assert!(health.contains("degraded"), "{health}");
+    assert!(server.stderr_contains("Redis is unavailable"));
+    assert!(server.stderr_contains("redis://:***@127.0.0.1:1/0"));
+    let logs = server.stderr.lock().unwrap().clone();
+    assert!(!logs.contains(secret), "{logs}");
+    assert!(!health.contains(secret), "{health}");
+    // A database that cannot be opened is named without its password, and --help does not
+    // print the values of secret settings.
+    let out = bin()
+        .env(
+            "DATABASE_URL",
+            format!("postgres://u:{secret}@127.0.0.1:1/db"),
+        )
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("postgres://u:***@127.0.0.1:1/db"), "{text}");
+    assert!(!text.contains(secret), "{text}");
+    let out = bin()
+        .env("DATABASE_URL", format!("postgres://u:{secret}@h/db"))
+        .env("REDIS_URL", &redis)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DATABASE_URL"), "{text}");
+    assert!(!text.contains(secret), "{text}");
+}

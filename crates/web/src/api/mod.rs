@@ -7,3 +7,4 @@ pub mod leagues;
 pub mod predict;
 pub mod predictions;
 pub mod teams;
+pub mod tokens;

@@ -41,11 +41,9 @@ pub async fn predict(
         .get(state.forecasts(), &catalog, fixture)
         .await
         .map_err(Error::internal)?;
-    visitor.ensure_stored(&state).await?;
     let created_at = now();
-    let id = state
-        .writer()
-        .save(answer.row(visitor.owner(), created_at))
+    let id = visitor
+        .save(&state, answer.row(visitor.owner(), created_at))
         .await?;
     let body = answer.body.with(id, created_at).map_err(Error::internal)?;
     Ok(([(CONTENT_TYPE, "application/json")], body).into_response())

@@ -7,6 +7,7 @@ mod health;
 mod history;
 mod league;
 mod prediction;
+mod token;
 
 pub use error::ErrorBody;
 pub use health::{Health, HealthStatus, Unhealthy};
@@ -18,3 +19,4 @@ pub use prediction::{
     FormGame, FormPair, GoalsPair, HeadToHead, ModelInfo, PredictRequest, Prediction,
     PredictionBody, Probabilities, ScorePair,
 };
+pub use token::{ApiToken, NewToken, NewTokenRequest};

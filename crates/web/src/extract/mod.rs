@@ -7,4 +7,4 @@ mod rejections;
 mod visitor;
 
 pub use rejections::{ApiJson, ApiPath, ApiQuery, PageForm, PagePath, PageQuery};
-pub use visitor::{Visitor, over_https};
+pub use visitor::Visitor;

@@ -1,7 +1,118 @@
+//! Request parts whose refusals are typed errors, in the route's format. Every text input is
+//! also checked for control characters (NUL, the C0 and C1 controls, DEL), which no field of
+//! this service may hold: refused 422 in a body, 400 in a query or path, before anything
+//! reaches the database. A body that stops arriving is a 408.
+
 use crate::error::{ApiError, Error, PageError};
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+
+const CONTROL_CHARACTERS: &str = "text fields may not contain control characters";
+
+fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// Whether url-encoded text (`a=b&c=d`, `+` for space) decodes to a control character.
+fn form_has_control(raw: &[u8]) -> bool {
+    form_urlencoded::parse(raw).any(|(k, v)| k.chars().any(is_control) || v.chars().any(is_control))
+}
+
+/// Whether a percent-encoded path decodes to a control character.
+fn path_has_control(path: &str) -> bool {
+    String::from_utf8_lossy(&percent_decode(path.as_bytes()))
+        .chars()
+        .any(is_control)
+}
+
+fn percent_decode(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                raw.get(i + 1).copied().and_then(hex),
+                raw.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether a JSON text has a control character inside a string: raw (which JSON forbids
+/// anyway) or escaped (`\u0000`, `\n`, …).
+fn json_has_control(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(raw);
+    let mut chars = text.chars();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if !in_string {
+            in_string = c == '"';
+            continue;
+        }
+        match c {
+            '"' => in_string = false,
+            '\\' => match chars.next() {
+                Some('b' | 'f' | 'n' | 'r' | 't') => return true,
+                Some('u') => {
+                    let code: String = chars.by_ref().take(4).collect();
+                    if u32::from_str_radix(&code, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .is_some_and(is_control)
+                    {
+                        return true;
+                    }
+                }
+                _ => {}
+            },
+            c if is_control(c) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The request's body, whole (the body limit and the body timeout are layers around it).
+async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => Ok((parts, bytes)),
+        Err(e) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(c) = cause {
+                if c.is::<tower_http::timeout::TimeoutError>() {
+                    return Err(Error::of_status(axum::http::StatusCode::REQUEST_TIMEOUT));
+                }
+                if c.is::<http_body_util::LengthLimitError>() {
+                    return Err(Error::of_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE));
+                }
+                cause = c.source();
+            }
+            Err(Error::BadRequest(format!(
+                "cannot read the request body: {e}"
+            )))
+        }
+    }
+}
+
+/// Refuses control characters in the query and path of a request.
+fn check_parts(parts: &Parts) -> Result<(), Error> {
+    let query = parts.uri.query().unwrap_or("");
+    if form_has_control(query.as_bytes()) || path_has_control(parts.uri.path()) {
+        return Err(Error::BadRequest(CONTROL_CHARACTERS.into()));
+    }
+    Ok(())
+}
 
 /// Defines a wrapper around an axum extractor whose rejection becomes `$error`.
 macro_rules! wrapped {
@@ -13,6 +124,7 @@ macro_rules! wrapped {
             type Rejection = $error;
 
             async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                check_parts(parts).map_err($error)?;
                 match <$inner>::from_request_parts(parts, state).await {
                     Ok(v) => Ok($name(v.0)),
                     Err(e) => Err($error(Error::rejected(e.status(), e.body_text()))),
@@ -20,7 +132,7 @@ macro_rules! wrapped {
             }
         }
     };
-    ($(#[$doc:meta])* $name:ident, $inner:ty, $error:ident, body) => {
+    ($(#[$doc:meta])* $name:ident, $inner:ty, $error:ident, body, $has_control:ident) => {
         $(#[$doc])*
         pub struct $name<T>(pub T);
 
@@ -28,6 +140,11 @@ macro_rules! wrapped {
             type Rejection = $error;
 
             async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+                let (parts, bytes) = buffered(req).await.map_err($error)?;
+                if $has_control(&bytes) {
+                    return Err($error(Error::Unprocessable(CONTROL_CHARACTERS.into())));
+                }
+                let req = Request::from_parts(parts, Body::from(bytes));
                 match <$inner>::from_request(req, state).await {
                     Ok(v) => Ok($name(v.0)),
                     Err(e) => Err($error(Error::rejected(e.status(), e.body_text()))),
@@ -38,8 +155,9 @@ macro_rules! wrapped {
 }
 
 wrapped!(
-    /// A JSON body; refused as JSON (400 malformed, 415 not JSON, 422 wrong shape, 413 too big).
-    ApiJson, axum::Json<T>, ApiError, body
+    /// A JSON body; refused as JSON (400 malformed, 408 too slow, 413 too big, 415 not JSON,
+    /// 422 wrong shape or control characters).
+    ApiJson, axum::Json<T>, ApiError, body, json_has_control
 );
 wrapped!(
     /// Query parameters; refused as JSON (400).
@@ -59,5 +177,42 @@ wrapped!(
 );
 wrapped!(
     /// A form body (repeated names become lists); refused with the error page.
-    PageForm, axum_extra::extract::Form<T>, PageError, body
+    PageForm, axum_extra::extract::Form<T>, PageError, body, form_has_control
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn control_characters_are_found_in_every_encoding() {
+        assert!(json_has_control(br#"{"a":"x\u0000y"}"#));
+        assert!(json_has_control(br#"{"a":"x\u001F"}"#));
+        assert!(json_has_control(br#"{"a":"x\n"}"#));
+        assert!(json_has_control(b"{\"a\":\"x\x01\"}"));
+        assert!(!json_has_control(br#"{"a":"x\\u0000", "b": "\u00e9\"q"}"#));
+        assert!(!json_has_control(b"{\n\t\"a\": 1\r\n}"));
+        assert!(form_has_control(b"username=a%00b&password=x"));
+        assert!(form_has_control(b"a=%7F"));
+        assert!(!form_has_control(b"username=J%C3%BCrgen+K&b=%25"));
+        assert!(path_has_control("/api/teams/E0/A%00B"));
+        assert!(!path_has_control("/api/teams/E0/Man%20City"));
+    }
+
+    proptest! {
+        /// Whatever string a client sends, escaped by a JSON encoder, a control character in
+        /// it is found, and one without is never refused.
+        #[test]
+        fn json_scanning_agrees_with_the_decoded_text(s in any::<String>()) {
+            let body = serde_json::json!({ "name": s }).to_string();
+            prop_assert_eq!(json_has_control(body.as_bytes()), s.chars().any(char::is_control));
+        }
+
+        #[test]
+        fn form_scanning_agrees_with_the_decoded_text(s in any::<String>()) {
+            let body = form_urlencoded::Serializer::new(String::new()).append_pair("v", &s).finish();
+            prop_assert_eq!(form_has_control(body.as_bytes()), s.chars().any(char::is_control));
+        }
+    }
+}

@@ -3,13 +3,14 @@
 //! behind), and their client IP as the limits see it.
 
 use crate::error::Error;
+use crate::services::origin::Origin;
 use crate::services::sessions::{COOKIE_NAME, Session, is_session_id};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header::COOKIE;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use fp_storage::Owner;
+use fp_storage::{NewPrediction, NewSession, Owner};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,7 +29,10 @@ impl Stored {
 #[derive(Clone)]
 pub struct Visitor {
     pub session: Session,
+    /// The client's limit key (its normalised address).
     pub ip: IpAddr,
+    /// Whether the request came over HTTPS (the session cookie is then `Secure`).
+    pub https: bool,
     new: Option<Stored>,
 }
 
@@ -60,22 +64,45 @@ fn cookie_value(headers: &HeaderMap) -> Option<&str> {
         .filter(|v| is_session_id(v))
 }
 
-/// Whether the session cookie must be `Secure`: configured so, or the request came over HTTPS
-/// through a proxy.
-pub fn over_https(state: &AppState, headers: &HeaderMap) -> bool {
-    state.config().secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 impl Visitor {
-    /// Who sent these headers: the session their cookie names, else a new one.
+    /// Who sent these headers: on an API route, the account of a bearer token (401 if it is
+    /// unknown or revoked); else the session their cookie names, else a new one.
     pub async fn resolve(
         state: &AppState,
         headers: &HeaderMap,
-        ip: IpAddr,
+        origin: Origin,
+        api: bool,
     ) -> Result<(Visitor, Option<PendingCookie>), Error> {
+        let ip = origin.client;
+        // The session cookie is `Secure` when configured so, or when a trusted proxy says the
+        // request came over HTTPS.
+        let https = state.config().secure_cookies || origin.https;
+        if api && let Some(token) = bearer(headers) {
+            let Some(owner) = state.tokens().resolve(token).await? else {
+                return Err(Error::Unauthorized(
+                    "unknown or revoked API token (Authorization: Bearer …)".into(),
+                ));
+            };
+            let session = Session {
+                id: format!("token-{}", owner.token_id),
+                user_id: Some(owner.user_id),
+                username: Some(owner.username),
+            };
+            let visitor = Visitor {
+                session,
+                ip,
+                https,
+                new: None,
+            };
+            return Ok((visitor, None));
+        }
         let existing = match cookie_value(headers) {
             Some(id) => state.sessions().lookup(id).await?,
             None => None,
@@ -85,6 +112,7 @@ impl Visitor {
                 Visitor {
                     session,
                     ip,
+                    https,
                     new: None,
                 },
                 None,
@@ -95,12 +123,13 @@ impl Visitor {
                 let pending = PendingCookie {
                     stored: stored.clone(),
                     id: session.id.clone(),
-                    https: over_https(state, headers),
+                    https,
                 };
                 (
                     Visitor {
                         session,
                         ip,
+                        https,
                         new: Some(stored),
                     },
                     Some(pending),
@@ -109,16 +138,31 @@ impl Visitor {
         })
     }
 
-    /// Stores the visitor's session if it is new, before anything is saved under it; the
-    /// response then carries the session cookie.
-    pub async fn ensure_stored(&self, state: &AppState) -> Result<(), Error> {
-        if let Some(new) = &self.new
-            && !new.get()
-        {
-            state.sessions().save(&self.session).await?;
+    /// The row of the visitor's session if it is new and not stored yet: it goes to the
+    /// prediction writer with the first prediction saved under it (one batch, no write of its
+    /// own); call [`Visitor::stored`] once that is saved.
+    pub fn unstored_session(&self, state: &AppState) -> Result<Option<NewSession>, Error> {
+        match &self.new {
+            Some(new) if !new.get() => {
+                Ok(Some(state.sessions().first_visit_record(&self.session)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The new session was stored: the response carries its cookie.
+    pub fn stored(&self) {
+        if let Some(new) = &self.new {
             new.0.store(true, Ordering::Release);
         }
-        Ok(())
+    }
+
+    /// Saves a prediction under the visitor, with their session if it is new.
+    pub async fn save(&self, state: &AppState, row: NewPrediction) -> Result<i64, Error> {
+        let session = self.unstored_session(state)?;
+        let id = state.writer().save_with_session(row, session).await?;
+        self.stored();
+        Ok(id)
     }
 
     pub fn owner(&self) -> Owner {

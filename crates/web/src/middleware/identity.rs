@@ -1,5 +1,6 @@
 //! The one place where a request's identity and quota are decided, for every visitor route:
-//! the client IP (from `X-Forwarded-For` only behind a trusted proxy), the API limit for
+//! where it came from (`services::origin`: `X-Forwarded-*` only from a trusted proxy), the
+//! API limit for
 //! `/api/` requests, and the visitor's session, handed to the handler as a
 //! [`Visitor`](crate::extract::Visitor). A first visit's session cookie is sent only if the
 //! handler stored the session.
@@ -22,11 +23,15 @@ fn peer(req: &Request) -> Option<std::net::IpAddr> {
 
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let ip = state.limits().client_ip(peer(&req), req.headers());
-    if api && let Err(e) = state.limits().api_request(ip).await {
+    let origin = state
+        .config()
+        .rate_limits
+        .origin
+        .origin(peer(&req), req.headers());
+    if api && let Err(e) = state.limits().api_request(origin.client).await {
         return ApiError(e).into_response();
     }
-    let (visitor, pending) = match Visitor::resolve(&state, req.headers(), ip).await {
+    let (visitor, pending) = match Visitor::resolve(&state, req.headers(), origin, api).await {
         Ok(v) => v,
         Err(e) if api => return ApiError(e).into_response(),
         Err(e) => return PageError(e).into_response(),

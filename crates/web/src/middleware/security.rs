@@ -9,7 +9,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -20,9 +20,37 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
+/// Longest request id taken from a client.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Whether a client's request id may be kept, echoed and logged: 1 to 64 letters, digits,
+/// `-`, `_`, `.` or `:`.
+fn safe_request_id(id: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+}
+
+/// A client's `X-Request-Id` is kept only when it is one short, safe value; otherwise it is
+/// removed, and the server gives the request its own id.
+async fn drop_unsafe_request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let ids = req.headers().get_all("x-request-id");
+    let mut values = ids.iter();
+    let keep =
+        matches!((values.next(), values.next()), (Some(v), None) if safe_request_id(v.as_bytes()));
+    if !keep {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
+}
+
 /// Wraps the router; `envelope` runs outside the refusing layers (CSRF, body limit,
 /// timeout, panics) so that their refusals get the route's error format too.
-pub fn apply(router: Router) -> Router {
+pub fn apply(router: Router, timeouts: crate::config::Timeouts) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     router
         // Innermost first: the trace span sees the request id set by the outer layer.
@@ -38,11 +66,13 @@ pub fn apply(router: Router) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_unsafe_request_id))
         .layer(CsrfLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(timeouts.body))
         .layer(RequestBodyLimitLayer::new(crate::config::BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
-            std::time::Duration::from_secs(30),
+            timeouts.request,
         ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(super::envelope::layer))
@@ -53,4 +83,23 @@ pub fn apply(router: Router) -> Router {
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_request_id;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        assert!(safe_request_id(b"0f8e-4a1b_trace.7:1"));
+        for bad in [
+            &b""[..],
+            b"a b",
+            b"x\r\nSet-Cookie: y",
+            b"<script>",
+            &[b'a'; 65],
+        ] {
+            assert!(!safe_request_id(bad), "{bad:?}");
+        }
+    }
 }

@@ -7,10 +7,13 @@
 
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
+use subtle::ConstantTimeEq;
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -63,10 +66,41 @@ fn spawn_upkeep(handle: PrometheusHandle) {
     }
 }
 
+/// Whether the request carries the configured metrics token (compared in constant time).
+fn authorised(expected: Option<&str>, headers: &HeaderMap) -> bool {
+    let Some(expected) = expected else {
+        return true;
+    };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let (a, b) = (Sha256::digest(given.trim()), Sha256::digest(expected));
+    bool::from(a[..].ct_eq(&b[..]))
+}
+
 /// Metrics in Prometheus text format.
+///
+/// With `METRICS_TOKEN` set, only for `Authorization: Bearer <token>`; with `METRICS_BIND`
+/// set, only on that address.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain")))]
-pub async fn render(State(state): State<AppState>) -> Response {
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 401, description = "METRICS_TOKEN is set and the request does not carry it", body = crate::dto::ErrorBody),
+    ))]
+pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !authorised(state.config().metrics.token.as_deref(), &headers) {
+        let mut r = crate::error::ApiError(crate::error::Error::Unauthorized(
+            "/metrics needs Authorization: Bearer <METRICS_TOKEN>".into(),
+        ))
+        .into_response();
+        r.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return r;
+    }
     for (name, pool) in [
         ("write", state.store().write_pool()),
         ("read", state.store().read_pool()),
@@ -80,4 +114,21 @@ pub async fn render(State(state): State<AppState>) -> Response {
     }
     let body = install().map(|h| h.render()).unwrap_or_default();
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_token_is_needed_only_when_set() {
+        let mut h = HeaderMap::new();
+        assert!(authorised(None, &h));
+        assert!(!authorised(Some("t0ken"), &h));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer wrong"));
+        assert!(!authorised(Some("t0ken"), &h));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer t0ken"));
+        assert!(authorised(Some("t0ken"), &h));
+    }
 }

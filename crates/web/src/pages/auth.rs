@@ -1,18 +1,23 @@
 //! Accounts: register, log in, log out, change password. At registration and login the
 //! visitor's anonymous predictions move to the account and the session id changes.
+//!
+//! Logins are limited per client address and per account name, and a name is locked out for
+//! a while after repeated failures; registrations are limited per address. Password hashing
+//! runs on the bounded pool (`services::passwords`): 503 with `Retry-After` when it is full.
 
 use super::shared::page;
 use crate::error::{Error, PageError};
 use crate::extract::{PageForm, Visitor};
-use crate::services::accounts::{check_password, check_username, hash, verify};
+use crate::services::accounts::{check_password, check_username};
 use crate::services::sessions::Session;
 use crate::state::AppState;
 use crate::templates::{AuthKind, AuthPage, Nav};
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use std::time::{Duration, Instant};
 
 fn show(
     status: StatusCode,
@@ -58,14 +63,13 @@ pub struct Credentials {
 /// Starts an authenticated session under a new id; the anonymous predictions follow.
 async fn sign_in(
     state: &AppState,
-    old: &Session,
-    headers: &HeaderMap,
+    visitor: &Visitor,
     user_id: i64,
     username: &str,
 ) -> Result<Response, Error> {
     state
         .store()
-        .move_predictions_to_user(&old.id, user_id)
+        .move_predictions_to_user(&visitor.session.id, user_id)
         .await?;
     let fresh = Session {
         id: crate::services::sessions::new_id()?,
@@ -73,12 +77,12 @@ async fn sign_in(
         username: Some(username.to_string()),
     };
     state.sessions().save(&fresh).await?;
-    state.sessions().drop(&old.id).await?;
+    state.sessions().drop(&visitor.session.id).await?;
     let mut response = Redirect::to("/history").into_response();
-    let https = crate::extract::over_https(state, headers);
-    response
-        .headers_mut()
-        .insert(SET_COOKIE, state.sessions().cookie(&fresh.id, https));
+    response.headers_mut().insert(
+        SET_COOKIE,
+        state.sessions().cookie(&fresh.id, visitor.https),
+    );
     Ok(response)
 }
 
@@ -89,15 +93,17 @@ async fn sign_in(
         (status = 303, description = "Registered and logged in: to the history"),
         (status = 409, description = "The name is taken", body = String, content_type = "text/html"),
         (status = 422, description = "Name or password against the rules", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many new accounts from this address", body = String, content_type = "text/html"),
+        (status = 503, description = "Too many requests hashing passwords at once: try again after Retry-After", body = String, content_type = "text/html"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
     visitor: Visitor,
-    headers: HeaderMap,
     PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
     let name = c.username.trim();
-    if let Err(e) = check_username(name).and(check_password(&c.password)) {
+    state.limits().register(visitor.ip).await?;
+    if let Err(e) = check_username(name).and_then(|()| check_password(&c.password, name)) {
         return Ok(show(
             StatusCode::UNPROCESSABLE_ENTITY,
             &visitor,
@@ -107,7 +113,7 @@ pub async fn register(
             None,
         ));
     }
-    let hashed = hash(c.password).await?;
+    let hashed = state.passwords().hash(c.password).await?;
     let Some(user_id) = state.store().create_user(name, &hashed).await? else {
         let e = format!("The name \"{name}\" is taken.");
         return Ok(show(
@@ -119,7 +125,7 @@ pub async fn register(
             None,
         ));
     };
-    Ok(sign_in(&state, &visitor.session, &headers, user_id, name).await?)
+    Ok(sign_in(&state, &visitor, user_id, name).await?)
 }
 
 /// Logs in.
@@ -128,31 +134,51 @@ pub async fn register(
     responses(
         (status = 303, description = "Logged in: to the history"),
         (status = 401, description = "Wrong name or password", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many logins from this address or to this account, or the account is locked out for a while", body = String, content_type = "text/html"),
+        (status = 503, description = "Too many logins at once: try again after Retry-After", body = String, content_type = "text/html"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     visitor: Visitor,
-    headers: HeaderMap,
     PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
     let name = c.username.trim();
+    state.limits().login(visitor.ip, name).await?;
+    if let Some(wait) = state.lockouts().locked(name, Instant::now()) {
+        return Err(locked_out(wait).into());
+    }
     let user = state.store().user_by_name(name).await?;
-    let valid = match &user {
-        Some(u) => verify(c.password, u.password_hash.clone()).await?,
-        None => false,
-    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let valid = state.passwords().verify(c.password, stored).await?;
     match user {
         Some(u) if valid => {
-            Ok(sign_in(&state, &visitor.session, &headers, u.id, &u.username).await?)
+            state.lockouts().succeeded(name);
+            Ok(sign_in(&state, &visitor, u.id, &u.username).await?)
         }
-        _ => Ok(show(
-            StatusCode::UNAUTHORIZED,
-            &visitor,
-            AuthKind::Login,
-            name,
-            Some("Wrong username or password.".into()),
-            None,
-        )),
+        _ => {
+            if let Some(wait) = state.lockouts().failed(name, Instant::now()) {
+                return Err(locked_out(wait).into());
+            }
+            Ok(show(
+                StatusCode::UNAUTHORIZED,
+                &visitor,
+                AuthKind::Login,
+                name,
+                Some("Wrong username or password.".into()),
+                None,
+            ))
+        }
+    }
+}
+
+/// The refusal of a locked-out account name.
+fn locked_out(wait: Duration) -> Error {
+    let secs = wait.as_secs().max(1);
+    Error::RateLimited {
+        message: format!("Too many failed logins to this account: try again in {secs} s."),
+        limit: 0,
+        window: wait,
+        retry_after: wait,
     }
 }
 
@@ -169,82 +195,4 @@ pub async fn logout(
         .headers_mut()
         .insert(SET_COOKIE, state.sessions().removal_cookie());
     Ok(response)
-}
-
-/// The account page (change password); to the login form when not logged in.
-#[utoipa::path(get, path = "/account", tag = "pages",
-    responses(
-        (status = 200, description = "The form", body = String, content_type = "text/html"),
-        (status = 303, description = "Not logged in: to the login form"),
-    ))]
-pub async fn account_form(visitor: Visitor) -> Response {
-    if visitor.session.user_id.is_none() {
-        return Redirect::to("/login").into_response();
-    }
-    show(
-        StatusCode::OK,
-        &visitor,
-        AuthKind::ChangePassword,
-        "",
-        None,
-        None,
-    )
-}
-
-/// The current and the new password.
-#[derive(Deserialize)]
-pub struct PasswordChange {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    password: String,
-}
-
-/// Changes the password.
-#[utoipa::path(post, path = "/account", tag = "pages",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "current and password"),
-    responses(
-        (status = 200, description = "Changed", body = String, content_type = "text/html"),
-        (status = 303, description = "Not logged in: to the login form"),
-        (status = 401, description = "The current password is wrong", body = String, content_type = "text/html"),
-        (status = 422, description = "The new password is against the rules", body = String, content_type = "text/html"),
-    ))]
-pub async fn change_password(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    PageForm(f): PageForm<PasswordChange>,
-) -> Result<Response, PageError> {
-    let Some(user_id) = visitor.session.user_id else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let user = state
-        .store()
-        .user(user_id)
-        .await?
-        .ok_or_else(|| Error::NotFound("no such account".into()))?;
-    let kind = AuthKind::ChangePassword;
-    if !verify(f.current, user.password_hash).await? {
-        let e = Some("The current password is wrong.".to_string());
-        return Ok(show(StatusCode::UNAUTHORIZED, &visitor, kind, "", e, None));
-    }
-    if let Err(e) = check_password(&f.password) {
-        return Ok(show(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &visitor,
-            kind,
-            "",
-            Some(e),
-            None,
-        ));
-    }
-    let hashed = hash(f.password).await?;
-    state.store().set_password(user_id, &hashed).await?;
-    Ok(show(
-        StatusCode::OK,
-        &visitor,
-        kind,
-        "",
-        None,
-        Some("Password changed.".into()),
-    ))
 }

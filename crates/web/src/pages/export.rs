@@ -27,6 +27,17 @@ const HEADER: [&str; 13] = [
     "confidence",
 ];
 
+/// A text cell that a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is a formula (or can become one) in Excel, LibreOffice and Google
+/// Sheets, so it gets a leading `'` (OWASP's advice for CSV injection).
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The visitor's predictions (with the history's filters) as CSV.
 #[utoipa::path(get, path = "/history.csv", tag = "pages",
     params(HistoryQuery),
@@ -53,9 +64,9 @@ pub async fn history_csv(
             out.write_record([
                 r.id.to_string(),
                 r.created_at.to_rfc3339(),
-                r.league_code.clone(),
-                r.home_team.clone(),
-                r.away_team.clone(),
+                text_cell(&r.league_code),
+                text_cell(&r.home_team),
+                text_cell(&r.away_team),
                 format!("{:.4}", r.p_home),
                 format!("{:.4}", r.p_draw),
                 format!("{:.4}", r.p_away),
@@ -86,4 +97,18 @@ pub async fn history_csv(
         body,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn formulas_are_defused() {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(text_cell(bad), format!("'{bad}"));
+        }
+        assert_eq!(text_cell("Man City"), "Man City");
+        assert_eq!(text_cell("1. FC Köln"), "1. FC Köln");
+    }
 }

@@ -3,6 +3,7 @@
 //! error page.
 
 pub mod about;
+pub mod account;
 pub mod auth;
 pub mod export;
 pub mod h2h;

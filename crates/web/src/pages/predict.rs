@@ -156,14 +156,12 @@ pub async fn submit(
         .limits()
         .predictions(visitor.session.user_id, visitor.ip, fixtures.len() as u32)
         .await?;
-    visitor.ensure_stored(&state).await?;
     let mut ids = Vec::new();
     for f in fixtures {
         let p = state.forecasts().predict(f).await;
         ids.push(
-            state
-                .writer()
-                .save(new_row(visitor.owner(), now(), &p))
+            visitor
+                .save(&state, new_row(visitor.owner(), now(), &p))
                 .await?,
         );
     }

@@ -1,31 +1,10 @@
-//! Passwords: Argon2id off the async threads, and the rules for names and passwords.
+//! The rules for user names and passwords. A password must be long enough, and not easy to
+//! guess: not a common password, a keyboard pattern or a variation of the user name (zxcvbn,
+//! Dropbox's estimator with its lists of common passwords, words and names).
 
-use crate::error::Error;
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-
-pub async fn hash(password: String) -> Result<String, Error> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| Error::internal(format!("hashing failed: {e}")))
-    })
-    .await
-    .map_err(Error::internal)?
-}
-
-pub async fn verify(password: String, stored: String) -> Result<bool, Error> {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = stored.parse::<PasswordHash>() else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-    .await
-    .map_err(Error::internal)
-}
+/// Characters of a password the strength estimate looks at (it is quadratic in the length;
+/// a password whose first 64 characters are strong is strong).
+const ESTIMATED_PREFIX: usize = 64;
 
 pub fn check_username(name: &str) -> Result<(), String> {
     let ok_chars = name
@@ -37,9 +16,22 @@ pub fn check_username(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn check_password(pw: &str) -> Result<(), String> {
+/// Checks a new password of the user `username`.
+pub fn check_password(pw: &str, username: &str) -> Result<(), String> {
     if pw.chars().count() < 8 || pw.len() > 200 {
         return Err("Passwords have 8 to 200 characters.".into());
+    }
+    let head: String = pw.chars().take(ESTIMATED_PREFIX).collect();
+    let estimate = zxcvbn::zxcvbn(&head, &[username, "football", "predictor"]);
+    if u8::from(estimate.score()) < 2 {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "That password is too easy to guess{why}: use a longer one, e.g. a few unrelated words."
+        ));
     }
     Ok(())
 }
@@ -49,21 +41,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_passwords_follow_the_rules() {
+    fn names_follow_the_rules() {
         assert!(check_username("ann_1.b-c").is_ok());
         for bad in ["ab", "a b c", "émile", &"x".repeat(41)] {
             assert!(check_username(bad).is_err(), "{bad}");
         }
-        assert!(check_password("12345678").is_ok());
-        assert!(check_password("1234567").is_err());
-        assert!(check_password(&"p".repeat(201)).is_err());
     }
 
-    #[tokio::test]
-    async fn a_hash_verifies_its_password_only() {
-        let h = hash("correct horse".into()).await.unwrap();
-        assert!(verify("correct horse".into(), h.clone()).await.unwrap());
-        assert!(!verify("wrong horse".into(), h).await.unwrap());
-        assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
+    #[test]
+    fn passwords_must_be_long_and_hard_to_guess() {
+        assert!(check_password("vivid-otter-marble-42", "ann").is_ok());
+        assert!(
+            check_password(&format!("{}{}", "plum-Kettle-93-", "x".repeat(150)), "ann").is_ok()
+        );
+        assert!(
+            check_password(&"pq7-".repeat(50), "ann").is_err(),
+            "a repeated pattern"
+        );
+        for (bad, user) in [
+            ("1234567", "ann"),
+            ("password", "ann"),
+            ("password1", "ann"),
+            ("qwertyuiop", "ann"),
+            ("12345678", "ann"),
+            ("iloveyou", "ann"),
+            ("annabelle2024", "annabelle"),
+        ] {
+            assert!(check_password(bad, user).is_err(), "{bad}");
+        }
+        assert!(check_password(&"p".repeat(201), "ann").is_err());
     }
 }

@@ -1,14 +1,13 @@
 //! Rate limits: predictions per anonymous client IP (`RATE_LIMIT_ANON`), per account
 //! (`RATE_LIMIT_USER`), and all API requests per client (`RATE_LIMIT_API`). A refusal is an
-//! [`Error::RateLimited`] (429 with `Retry-After` and `RateLimit-*` headers). The client IP
-//! comes from `X-Forwarded-For` only when the connection comes from a configured trusted proxy.
+//! [`Error::RateLimited`] (429 with `Retry-After` and `RateLimit-*` headers). Clients are
+//! keyed by their normalised address (`services::origin`).
 //!
 //! With Redis the budgets are shared by every instance (a GCRA Lua script, see `fp_cache`);
 //! without Redis, or while it is down, each instance counts on its own (governor).
 
 use crate::config::{Rate, RateLimitConfig};
 use crate::error::Error;
-use axum::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::net::IpAddr;
@@ -20,6 +19,8 @@ use std::time::Duration;
 enum Client {
     Ip(IpAddr),
     User(i64),
+    /// An account name, by a digest (names are chosen by clients; keys stay short).
+    Name(u64),
 }
 
 impl std::fmt::Display for Client {
@@ -27,6 +28,7 @@ impl std::fmt::Display for Client {
         match self {
             Client::Ip(ip) => write!(f, "ip:{ip}"),
             Client::User(id) => write!(f, "user:{id}"),
+            Client::Name(digest) => write!(f, "name:{digest:016x}"),
         }
     }
 }
@@ -37,6 +39,9 @@ enum Limit {
     Anon,
     User,
     Api,
+    LoginIp,
+    LoginAccount,
+    Register,
 }
 
 impl Limit {
@@ -45,6 +50,9 @@ impl Limit {
             Limit::Anon => "anon",
             Limit::User => "user",
             Limit::Api => "api",
+            Limit::LoginIp => "login_ip",
+            Limit::LoginAccount => "login_account",
+            Limit::Register => "register",
         }
     }
 
@@ -52,8 +60,20 @@ impl Limit {
         match self {
             Limit::Anon | Limit::User => "predictions",
             Limit::Api => "API requests",
+            Limit::LoginIp => "logins from this address",
+            Limit::LoginAccount => "logins to this account",
+            Limit::Register => "new accounts from this address",
         }
     }
+}
+
+/// A short, stable key for an account name (case-insensitive, as lock-outs are).
+fn name_digest(name: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(name.to_ascii_lowercase().as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&d[..8]);
+    u64::from_be_bytes(first)
 }
 
 fn quota(rate: Rate) -> Quota {
@@ -86,6 +106,9 @@ pub struct Limiters {
     anon: DefaultKeyedRateLimiter<Client>,
     user: DefaultKeyedRateLimiter<Client>,
     api: DefaultKeyedRateLimiter<Client>,
+    login_ip: DefaultKeyedRateLimiter<Client>,
+    login_account: DefaultKeyedRateLimiter<Client>,
+    register: DefaultKeyedRateLimiter<Client>,
 }
 
 impl Limiters {
@@ -95,6 +118,9 @@ impl Limiters {
             anon: DefaultKeyedRateLimiter::keyed(quota(config.anon)),
             user: DefaultKeyedRateLimiter::keyed(quota(config.user)),
             api: DefaultKeyedRateLimiter::keyed(quota(config.api)),
+            login_ip: DefaultKeyedRateLimiter::keyed(quota(config.login_ip)),
+            login_account: DefaultKeyedRateLimiter::keyed(quota(config.login_account)),
+            register: DefaultKeyedRateLimiter::keyed(quota(config.register)),
             config,
         }
     }
@@ -104,6 +130,9 @@ impl Limiters {
             Limit::Anon => (&self.anon, self.config.anon),
             Limit::User => (&self.user, self.config.user),
             Limit::Api => (&self.api, self.config.api),
+            Limit::LoginIp => (&self.login_ip, self.config.login_ip),
+            Limit::LoginAccount => (&self.login_account, self.config.login_account),
+            Limit::Register => (&self.register, self.config.register),
         };
         if let Some(shared) = &self.shared
             && let Some(d) = shared
@@ -139,6 +168,18 @@ impl Limiters {
         self.check(Limit::Api, Client::Ip(ip), 1).await
     }
 
+    /// One login attempt from this client under this account name: both budgets are spent.
+    pub async fn login(&self, ip: IpAddr, name: &str) -> Result<(), Error> {
+        self.check(Limit::LoginIp, Client::Ip(ip), 1).await?;
+        self.check(Limit::LoginAccount, Client::Name(name_digest(name)), 1)
+            .await
+    }
+
+    /// One registration from this client.
+    pub async fn register(&self, ip: IpAddr) -> Result<(), Error> {
+        self.check(Limit::Register, Client::Ip(ip), 1).await
+    }
+
     /// `n` predictions by this visitor: per account when logged in, else per client IP.
     pub async fn predictions(&self, user_id: Option<i64>, ip: IpAddr, n: u32) -> Result<(), Error> {
         match user_id {
@@ -146,27 +187,11 @@ impl Limiters {
             None => self.check(Limit::Anon, Client::Ip(ip), n).await,
         }
     }
-
-    /// The client's IP: the peer address, or the first address of `X-Forwarded-For` when the
-    /// peer is a trusted proxy.
-    pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> IpAddr {
-        let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        if !self.config.trusted_proxies.contains(&peer) {
-            return peer;
-        }
-        headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|ip| ip.trim().parse().ok())
-            .unwrap_or(peer)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[tokio::test]
     async fn the_limit_allows_n_then_refuses_with_a_wait() {
@@ -192,31 +217,26 @@ mod tests {
         // A batch larger than the whole budget is refused.
         let batch: IpAddr = "10.4.4.4".parse().unwrap();
         assert!(l.predictions(None, batch, 4).await.is_err());
-    }
-
-    #[test]
-    fn forwarded_for_is_trusted_only_from_proxies() {
-        let l = Limiters::new(
+        // Logins are limited per address and per account name.
+        let logins = Limiters::new(
             RateLimitConfig {
-                trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+                login_ip: "2/hour".parse().unwrap(),
+                login_account: "2/hour".parse().unwrap(),
                 ..RateLimitConfig::default()
             },
             None,
         );
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("203.0.113.9, 10.0.0.1"),
+        assert!(logins.login(ip, "ann").await.is_ok());
+        assert!(logins.login(other, "Ann").await.is_ok());
+        assert!(
+            logins.login(other, "ANN").await.is_err(),
+            "third try on one account"
         );
-        assert_eq!(
-            l.client_ip(Some("127.0.0.1".parse().unwrap()), &h)
-                .to_string(),
-            "203.0.113.9"
+        assert!(logins.login(ip, "bob").await.is_ok());
+        assert!(
+            logins.login(ip, "carl").await.is_err(),
+            "third try from one address"
         );
-        assert_eq!(
-            l.client_ip(Some("198.51.100.1".parse().unwrap()), &h)
-                .to_string(),
-            "198.51.100.1"
-        );
+        assert!(logins.register(ip).await.is_ok());
     }
 }

@@ -1,12 +1,17 @@
 //! Visitor sessions: a random id in an HttpOnly, SameSite=Lax cookie; the session itself
 //! (who is logged in) lives in the database, cached in memory. A Redis outage therefore logs
-//! nobody out, and any instance can serve any visitor.
+//! nobody out, and any instance can serve any visitor. An ended session is refused by every
+//! instance within two seconds (`services::revocations`). A first visit's session is stored
+//! with its first prediction and expires after a day (`FIRST_VISIT_HOURS`) unless the
+//! visitor comes back; the purge job removes it with its predictions.
 
 use crate::error::Error;
+use crate::services::revocations::Revocations;
 use axum::http::HeaderValue;
-use chrono::Utc;
-use fp_storage::{Owner, Store};
-use std::time::Duration;
+use chrono::{DateTime, Utc};
+use fp_storage::{NewSession, Owner, Revocation, Store};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub const COOKIE_NAME: &str = "fp_session";
 
@@ -55,65 +60,150 @@ pub fn is_session_id(v: &str) -> bool {
     v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Stored sessions, cached in memory.
+/// How long a session stays cached before it is read again.
+pub const CACHE_TTL: Duration = Duration::from_secs(600);
+
+#[derive(Clone)]
+struct Cached {
+    session: Session,
+    expiry: DateTime<Utc>,
+    at: Instant,
+}
+
+/// Stored sessions, cached in memory; what another instance ended is refused within
+/// [`Revocations::BOUND`].
 pub struct Sessions {
     store: Store,
-    cache: moka::future::Cache<String, Session>,
+    cache: moka::future::Cache<String, Cached>,
+    revocations: Arc<Revocations>,
     days: i64,
+    first_visit: chrono::Duration,
 }
 
 impl Sessions {
-    pub fn new(store: Store, days: i64) -> Self {
+    /// Sessions last `days` from their last extension; an anonymous session used only once
+    /// expires after `first_visit`.
+    pub fn new(
+        store: Store,
+        revocations: Arc<Revocations>,
+        days: i64,
+        first_visit: Duration,
+    ) -> Self {
         Sessions {
             store,
             cache: moka::future::Cache::builder()
                 .max_capacity(100_000)
-                .time_to_idle(Duration::from_secs(600))
+                .time_to_live(CACHE_TTL)
                 .build(),
+            revocations,
             days,
+            first_visit: chrono::Duration::from_std(first_visit)
+                .unwrap_or(chrono::Duration::days(1)),
         }
+    }
+
+    fn lifetime(&self) -> chrono::Duration {
+        chrono::Duration::days(self.days)
     }
 
     /// The stored session with this id.
     pub async fn lookup(&self, id: &str) -> Result<Option<Session>, Error> {
-        if let Some(s) = self.cache.get(id).await {
+        let now = Utc::now();
+        if self.revocations.trusted()
+            && let Some(c) = self.cache.get(id).await
+            && c.expiry > now
+            && !self
+                .revocations
+                .session_revoked(id, c.session.user_id, c.at)
+        {
             metrics::counter!("session_cache_total", "result" => "hit").increment(1);
-            return Ok(Some(s));
+            return Ok(Some(c.session));
         }
         metrics::counter!("session_cache_total", "result" => "miss").increment(1);
+        let at = Instant::now();
         let Some(record) = self.store.load_session(id).await? else {
+            self.cache.invalidate(id).await;
             return Ok(None);
         };
         let data: Data = serde_json::from_slice(&record.data).unwrap_or(Data {
             user_id: None,
             username: None,
         });
-        let s = Session {
+        let session = Session {
             id: id.to_string(),
             user_id: data.user_id,
             username: data.username,
         };
-        self.cache.insert(id.to_string(), s.clone()).await;
-        Ok(Some(s))
+        // Used again: a first visit's short life becomes a returning visitor's (written at
+        // most once per half lifetime).
+        let mut expiry = record.expiry_date;
+        if expiry - now < self.lifetime() / 2 {
+            expiry = now + self.lifetime();
+            self.store.extend_session(id, expiry).await?;
+        }
+        let cached = Cached {
+            session: session.clone(),
+            expiry,
+            at,
+        };
+        self.cache.insert(id.to_string(), cached).await;
+        Ok(Some(session))
     }
 
-    /// Stores a session (new, or changed at login/logout) and caches it.
-    pub async fn save(&self, session: &Session) -> Result<(), Error> {
-        let data = serde_json::to_vec(&Data {
+    fn data(session: &Session) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(&Data {
             user_id: session.user_id,
             username: session.username.clone(),
         })
-        .map_err(Error::internal)?;
-        let expiry = Utc::now() + chrono::Duration::days(self.days);
-        self.store.save_session(&session.id, &data, expiry).await?;
-        self.cache.insert(session.id.clone(), session.clone()).await;
+        .map_err(Error::internal)
+    }
+
+    /// The row of a first visit's session, to be stored with the first thing saved under it
+    /// (it expires soon unless the visitor comes back).
+    pub fn first_visit_record(&self, session: &Session) -> Result<NewSession, Error> {
+        Ok(NewSession {
+            id: session.id.clone(),
+            data: Self::data(session)?,
+            user_id: session.user_id,
+            expiry: Utc::now() + self.first_visit,
+        })
+    }
+
+    /// Stores a session (at login or registration) and caches it.
+    pub async fn save(&self, session: &Session) -> Result<(), Error> {
+        let at = Instant::now();
+        let expiry = Utc::now() + self.lifetime();
+        self.store
+            .save_session(&NewSession {
+                id: session.id.clone(),
+                data: Self::data(session)?,
+                user_id: session.user_id,
+                expiry,
+            })
+            .await?;
+        let cached = Cached {
+            session: session.clone(),
+            expiry,
+            at,
+        };
+        self.cache.insert(session.id.clone(), cached).await;
         Ok(())
     }
 
-    /// Forgets a session (logout, or the old id at login).
+    /// Ends a session on every instance (logout, or the old id at login).
     pub async fn drop(&self, id: &str) -> Result<(), Error> {
-        self.cache.invalidate(id).await;
         self.store.delete_session(id).await?;
+        self.cache.invalidate(id).await;
+        self.revocations
+            .apply(&local(Some(id.to_string()), None, None));
+        Ok(())
+    }
+
+    /// Ends every session of an account but `keep`, on every instance.
+    pub async fn end_all(&self, user_id: i64, keep: Option<&str>) -> Result<(), Error> {
+        self.store.delete_user_sessions(user_id, keep).await?;
+        self.revocations
+            .apply(&local(None, Some(user_id), keep.map(str::to_string)));
         Ok(())
     }
 
@@ -138,5 +228,17 @@ impl Sessions {
             .max_age(cookie::time::Duration::ZERO)
             .build();
         HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
+    }
+}
+
+/// A revocation made here, applied at once (the database's copy follows).
+fn local(session_id: Option<String>, user_id: Option<i64>, keep: Option<String>) -> Revocation {
+    Revocation {
+        seq: 0,
+        session_id,
+        user_id,
+        keep_session_id: keep,
+        token_id: None,
+        revoked_at: Utc::now(),
     }
 }

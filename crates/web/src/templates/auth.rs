@@ -6,7 +6,6 @@ use askama::Template;
 pub enum AuthKind {
     Register,
     Login,
-    ChangePassword,
 }
 
 impl AuthKind {
@@ -14,7 +13,6 @@ impl AuthKind {
         match self {
             AuthKind::Register => "Register",
             AuthKind::Login => "Log in",
-            AuthKind::ChangePassword => "Change password",
         }
     }
 
@@ -22,18 +20,7 @@ impl AuthKind {
         match self {
             AuthKind::Register => "/register",
             AuthKind::Login => "/login",
-            AuthKind::ChangePassword => "/account",
         }
-    }
-
-    /// Whether the form asks for a user name.
-    pub fn asks_username(&self) -> bool {
-        !matches!(self, AuthKind::ChangePassword)
-    }
-
-    /// Whether the form asks for the current password.
-    pub fn asks_current(&self) -> bool {
-        matches!(self, AuthKind::ChangePassword)
     }
 
     /// Whether the password field takes a new password.
@@ -54,4 +41,23 @@ pub struct AuthPage {
     pub username: String,
     pub error: Option<String>,
     pub message: Option<String>,
+}
+
+/// One of the account's API tokens.
+pub struct TokenLine {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub nav: Nav,
+    pub error: Option<String>,
+    pub message: Option<String>,
+    /// A token just made, shown this once.
+    pub new_token: Option<String>,
+    pub tokens: Vec<TokenLine>,
 }

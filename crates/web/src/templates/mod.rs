@@ -15,7 +15,7 @@ mod result;
 mod team;
 
 pub use about::{AboutPage, AboutRow};
-pub use auth::{AuthKind, AuthPage};
+pub use auth::{AccountPage, AuthKind, AuthPage, TokenLine};
 pub use error::ErrorPage;
 pub use h2h::H2hPage;
 pub use history::{Confirm, HistoryItem, HistoryView, OutcomeOption};

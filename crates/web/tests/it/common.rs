@@ -76,7 +76,10 @@ impl TestServer {
             anon: generous,
             user: generous,
             api: generous,
-            trusted_proxies: Vec::new(),
+            login_ip: generous,
+            login_account: generous,
+            register: generous,
+            ..fp_web::RateLimitConfig::default()
         };
         TestServer::start_with(backend, limits)
     }
@@ -126,14 +129,16 @@ impl TestServer {
                     (db.store.clone(), Some(db))
                 }
             };
+            let timeouts = config.timeouts;
             let state = fp_web::AppState::new(store, config).await.unwrap();
             state_tx.send(state.clone()).unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             tokio::spawn(async move {
-                let app = fp_web::router(state)
-                    .into_make_service_with_connect_info::<std::net::SocketAddr>();
-                axum::serve(listener, app).await.unwrap();
+                let app = fp_web::router(state);
+                fp_web::serve(listener, app, timeouts, std::future::pending())
+                    .await
+                    .unwrap();
             });
             db
         });
@@ -156,6 +161,25 @@ impl TestServer {
     pub fn visitor(&self) -> Visitor {
         Visitor {
             base: self.base.clone(),
+            cookie: None,
+            agent: agent(),
+        }
+    }
+
+    /// A visitor calling the router in process from another peer address.
+    pub fn visitor_from(&self, peer: &str) -> Visitor {
+        let Target::InProcess {
+            router, runtime, ..
+        } = &self.base
+        else {
+            unreachable!("the base target is in process")
+        };
+        Visitor {
+            base: Target::InProcess {
+                router: router.clone(),
+                runtime: runtime.clone(),
+                peer: peer.parse().unwrap(),
+            },
             cookie: None,
             agent: agent(),
         }

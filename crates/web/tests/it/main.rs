@@ -4,6 +4,7 @@
 
 mod common;
 mod errors;
+mod hardening;
 mod http;
 mod openapi;
 mod redis;

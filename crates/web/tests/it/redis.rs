@@ -24,7 +24,7 @@ fn generous() -> fp_web::RateLimitConfig {
         anon: g,
         user: g,
         api: g,
-        trusted_proxies: Vec::new(),
+        ..fp_web::RateLimitConfig::default()
     }
 }
 

@@ -1,0 +1,120 @@
+//! What other instances ended: sessions (logout, a password change, "log out everywhere") and
+//! API tokens. Every instance reads the database's recent revocations every
+//! [`POLL`](Revocations::POLL) and remembers, for as long as a cached entry may live, when it
+//! learnt of each; a cached session or token is served only if nothing revoked it since it
+//! was cached, and only while the last successful read is recent ([`Revocations::BOUND`]),
+//! so that an ended session is refused everywhere within about a second, and never after
+//! two, even when the database is slow to answer (the caches are then bypassed).
+
+use fp_storage::{Revocation, Store};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How far back each read looks (commits arrive out of order; instance clocks differ).
+const LOOKBACK: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// When this instance learnt that something was revoked.
+type Learnt = Instant;
+
+pub struct Revocations {
+    store: Store,
+    state: Mutex<State>,
+    sessions: moka::sync::Cache<String, Learnt>,
+    users: moka::sync::Cache<i64, (Learnt, Option<String>)>,
+    tokens: moka::sync::Cache<i64, Learnt>,
+}
+
+struct State {
+    /// When the last successful read started.
+    synced: Option<Instant>,
+    /// Database time the next read starts from.
+    since: chrono::DateTime<chrono::Utc>,
+    /// Revocations applied, by sequence number, with their time (to forget them).
+    seen: HashMap<i64, chrono::DateTime<chrono::Utc>>,
+}
+
+impl Revocations {
+    /// How often the revocations are read.
+    pub const POLL: Duration = Duration::from_millis(500);
+    /// The longest a cache may go without a successful read and still be used.
+    pub const BOUND: Duration = Duration::from_millis(1500);
+
+    /// `ttl`: the longest a cached session or token lives.
+    pub fn new(store: Store, ttl: Duration) -> Self {
+        let keep = ttl + Duration::from_secs(5);
+        Revocations {
+            store,
+            state: Mutex::new(State {
+                synced: None,
+                since: chrono::Utc::now() - LOOKBACK,
+                seen: HashMap::new(),
+            }),
+            sessions: moka::sync::Cache::builder().time_to_live(keep).build(),
+            users: moka::sync::Cache::builder().time_to_live(keep).build(),
+            tokens: moka::sync::Cache::builder().time_to_live(keep).build(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether cached sessions and tokens may be served now.
+    pub fn trusted(&self) -> bool {
+        self.state()
+            .synced
+            .is_some_and(|t| t.elapsed() < Self::BOUND)
+    }
+
+    /// Whether a session cached at `cached_at` was ended since.
+    pub fn session_revoked(&self, id: &str, user_id: Option<i64>, cached_at: Instant) -> bool {
+        if self.sessions.get(id).is_some_and(|at| at >= cached_at) {
+            return true;
+        }
+        user_id
+            .and_then(|u| self.users.get(&u))
+            .is_some_and(|(at, keep)| at >= cached_at && keep.as_deref() != Some(id))
+    }
+
+    /// Whether a token cached at `cached_at` was revoked since.
+    pub fn token_revoked(&self, token_id: i64, cached_at: Instant) -> bool {
+        self.tokens.get(&token_id).is_some_and(|at| at >= cached_at)
+    }
+
+    /// Applies one revocation (read from the database, or made here).
+    pub fn apply(&self, r: &Revocation) {
+        let now = Instant::now();
+        if let Some(id) = &r.session_id {
+            self.sessions.insert(id.clone(), now);
+        }
+        if let Some(user) = r.user_id {
+            self.users.insert(user, (now, r.keep_session_id.clone()));
+        }
+        if let Some(token) = r.token_id {
+            self.tokens.insert(token, now);
+        }
+    }
+
+    /// Reads the recent revocations and applies the new ones.
+    pub async fn sync(&self) -> Result<usize, fp_storage::StorageError> {
+        let started = Instant::now();
+        let (since, read_at) = (self.state().since, chrono::Utc::now());
+        let rows = self.store.revocations_since(since).await?;
+        let mut applied = 0;
+        let mut state = self.state();
+        for r in &rows {
+            if state.seen.insert(r.seq, r.revoked_at).is_none() {
+                self.apply(r);
+                applied += 1;
+            }
+        }
+        let forget_before = read_at - LOOKBACK * 2;
+        state.seen.retain(|_, at| *at >= forget_before);
+        state.since = read_at - LOOKBACK;
+        state.synced = Some(started);
+        Ok(applied)
+    }
+}
