@@ -69,19 +69,31 @@ pub fn csv() -> String {
     rows.join("\n")
 }
 
+/// Limits no test reaches unless it means to.
+pub fn generous_limits() -> fp_web::RateLimitConfig {
+    let generous: fp_web::Rate = "1000000/second".parse().unwrap();
+    fp_web::RateLimitConfig {
+        anon: generous,
+        user: generous,
+        api: generous,
+        login_ip: generous,
+        login_account: generous,
+        register: generous,
+        ..fp_web::RateLimitConfig::default()
+    }
+}
+
+/// The default settings with [`generous_limits`].
+pub fn generous_config() -> fp_web::AppConfig {
+    fp_web::AppConfig {
+        rate_limits: generous_limits(),
+        ..fp_web::AppConfig::default()
+    }
+}
+
 impl TestServer {
     pub fn start(backend: Backend) -> TestServer {
-        let generous: fp_web::Rate = "1000000/second".parse().unwrap();
-        let limits = fp_web::RateLimitConfig {
-            anon: generous,
-            user: generous,
-            api: generous,
-            login_ip: generous,
-            login_account: generous,
-            register: generous,
-            ..fp_web::RateLimitConfig::default()
-        };
-        TestServer::start_with(backend, limits)
+        TestServer::start_with(backend, generous_limits())
     }
 
     pub fn start_with(backend: Backend, rate_limits: fp_web::RateLimitConfig) -> TestServer {

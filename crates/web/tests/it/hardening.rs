@@ -1,7 +1,7 @@
 //! Hostile and careless clients: limit keys that hold, logins that cannot sink the server,
 //! sessions that end everywhere, API tokens, bounded observability, timeouts, small holes.
 
-use crate::common::TestServer;
+use crate::common::{TestServer, generous_config};
 use fp_storage::Backend;
 
 fn limited(anon: &str, proxies: &[&str]) -> TestServer {
@@ -144,7 +144,7 @@ fn the_login_limit_per_address_answers_429() {
 #[test]
 fn a_logout_on_one_instance_is_seen_by_another_within_two_seconds() {
     let a = TestServer::start(Backend::Sqlite);
-    let b = a.join(a_config());
+    let b = a.join(generous_config());
     let mut v = a.visitor();
     assert_eq!(register(&mut v, "fred", "vivid otter marble 42"), 303);
     let cookie = v.cookie.clone();
@@ -159,22 +159,6 @@ fn a_logout_on_one_instance_is_seen_by_another_within_two_seconds() {
     on_b.cookie = cookie;
     let r = on_b.get("/account");
     assert_eq!(r.status, 303, "B still served a logged-out session");
-}
-
-fn a_config() -> fp_web::AppConfig {
-    let generous: fp_web::Rate = "1000000/second".parse().unwrap();
-    fp_web::AppConfig {
-        rate_limits: fp_web::RateLimitConfig {
-            anon: generous,
-            user: generous,
-            api: generous,
-            login_ip: generous,
-            login_account: generous,
-            register: generous,
-            ..fp_web::RateLimitConfig::default()
-        },
-        ..fp_web::AppConfig::default()
-    }
 }
 
 #[test]
@@ -212,7 +196,7 @@ fn a_password_change_and_log_out_everywhere_end_the_other_sessions() {
 #[test]
 fn api_tokens_act_as_their_account_until_revoked_everywhere() {
     let a = TestServer::start(Backend::Sqlite);
-    let b = a.join(a_config());
+    let b = a.join(generous_config());
     let mut v = a.visitor();
     assert_eq!(register(&mut v, "hana", "vivid otter marble 42"), 303);
     let r = v.send_json("POST", "/api/tokens", r#"{"name":"nightly"}"#);
@@ -291,7 +275,7 @@ fn metrics_can_need_a_token() {
             token: Some("s3cret".into()),
             separate: false,
         },
-        ..a_config()
+        ..generous_config()
     };
     let s = TestServer::start_config(Backend::Sqlite, config, None);
     let mut v = s.visitor();
@@ -362,7 +346,7 @@ fn idle_and_half_sent_connections_are_closed_and_a_stalled_body_is_408() {
             body: std::time::Duration::from_secs(1),
             ..fp_web::Timeouts::default()
         },
-        ..a_config()
+        ..generous_config()
     };
     let s = TestServer::start_config(Backend::Sqlite, config, None);
     let addr = s.url.trim_start_matches("http://").to_string();
