@@ -398,3 +398,83 @@ fn a_csv_export_defuses_formulas() {
     assert!(csv.contains("'=HYPERLINK"), "{csv}");
     assert!(!csv.contains(",=HYPERLINK"), "{csv}");
 }
+
+#[test]
+fn a_token_spends_its_accounts_prediction_budget() {
+    let limits = fp_web::RateLimitConfig {
+        user: "3/hour".parse().unwrap(),
+        ..crate::common::generous_limits()
+    };
+    let s = TestServer::start_with(Backend::Sqlite, limits);
+    let mut v = s.visitor();
+    assert_eq!(register(&mut v, "ines", "vivid otter marble 42"), 303);
+    let token = v
+        .send_json("POST", "/api/tokens", r#"{"name":"script"}"#)
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Each caller from its own address: only the account can tie them together.
+    let by_token = |peer: &str| {
+        let req = axum::http::Request::post("/api/predict")
+            .header("Content-Type", "application/json")
+            .header("Authorization", format!("Bearer {token}"));
+        s.visitor_from(peer)
+            .send(
+                req,
+                r#"{"league":"E0","home_team":"Arsenal","away_team":"Chelsea"}"#.into(),
+            )
+            .status
+    };
+    assert_eq!(v.predict("E0", "Arsenal", "Chelsea").status, 200);
+    assert_eq!(by_token("198.51.100.1:1000"), 200);
+    assert_eq!(by_token("198.51.100.2:1000"), 200);
+    assert_eq!(by_token("198.51.100.3:1000"), 429, "the account's 3/hour");
+    assert_eq!(v.predict("E0", "Arsenal", "Chelsea").status, 429);
+    // Another account is untouched.
+    let mut w = s.visitor_from("198.51.100.9:1000");
+    assert_eq!(register(&mut w, "jude", "amber quokka tunnel 7"), 303);
+    assert_eq!(w.predict("E0", "Arsenal", "Chelsea").status, 200);
+}
+
+#[test]
+fn a_full_password_pool_answers_503_over_http_and_recovers() {
+    let config = fp_web::AppConfig {
+        password_workers: 1,
+        password_queue: 0,
+        ..generous_config()
+    };
+    let s = TestServer::start_config(Backend::Sqlite, config, None);
+    // Twelve logins at once over TCP: one Argon2 job runs, the others are refused at once.
+    let statuses: Vec<(u16, Option<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let mut v = s.tcp_visitor();
+                scope.spawn(move || {
+                    let name = format!("flood{i}");
+                    let r = v.post_form("/login", &[("username", &name), ("password", "x y z w")]);
+                    (r.status, r.header("retry-after").map(str::to_string))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let busy: Vec<_> = statuses.iter().filter(|(c, _)| *c == 503).collect();
+    assert!(!busy.is_empty(), "{statuses:?}");
+    assert!(
+        busy.iter().all(|(_, retry)| retry.is_some()),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|(c, _)| *c == 503 || *c == 401),
+        "{statuses:?}"
+    );
+    // Once the flood has passed, logins are served again.
+    let mut v = s.tcp_visitor();
+    assert_eq!(register(&mut v, "kira", "vivid otter marble 42"), 303);
+    let r = s.tcp_visitor().post_form(
+        "/login",
+        &[("username", "kira"), ("password", "vivid otter marble 42")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}

@@ -4,6 +4,7 @@
 
 mod common;
 mod errors;
+mod fuzz;
 mod hardening;
 mod http;
 mod openapi;

@@ -373,9 +373,18 @@ fn check(doc: &Value, op: &Value, v: &mut Visitor, case: &Case) -> Result<(), Te
 }
 
 #[test]
-fn requests_made_from_the_document_get_declared_answers() {
+fn requests_made_from_the_document_get_declared_answers_on_sqlite() {
+    declared_answers(Backend::Sqlite);
+}
+
+#[test]
+fn requests_made_from_the_document_get_declared_answers_on_postgres() {
+    declared_answers(Backend::Postgres);
+}
+
+fn declared_answers(backend: Backend) {
     let doc = document();
-    let s = TestServer::start(Backend::Sqlite);
+    let s = TestServer::start(backend);
     let v = std::cell::RefCell::new(s.visitor());
     // A prediction to find by id.
     assert_eq!(
@@ -403,6 +412,6 @@ fn requests_made_from_the_document_get_declared_answers() {
             .run(&strategy, |case| {
                 check(&doc, &op, &mut v.borrow_mut(), &case)
             })
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+            .unwrap_or_else(|e| panic!("{backend:?} {method} {path}: {e}"));
     }
 }
