@@ -27,6 +27,7 @@ pub fn game_of(r: &MatchRecord, home: TeamId, away: TeamId) -> Game {
         away_goals: u8::try_from(r.away_goals).unwrap_or(u8::MAX),
         home_sot: small(r.stats.home_shots_on_target),
         away_sot: small(r.stats.away_shots_on_target),
+        market: r.odds.sources().market(),
     }
 }
 

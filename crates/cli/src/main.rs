@@ -50,7 +50,7 @@ enum Command {
     /// Fill the database with synthetic predictions for load tests (prints a visitor's cookie)
     GenerateLoad(commands::generate_load::GenerateLoadArgs),
     /// Walk-forward backtest on CSV files against the bookmakers' closing odds (no database)
-    Backtest(commands::backtest::BacktestArgs),
+    Backtest(Box<commands::backtest::BacktestArgs>),
 }
 
 fn main() -> std::process::ExitCode {
@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::GenerateLoad(args) => commands::generate_load::run(&cli.db, args).await,
         Command::Refit(args) => commands::refit::run(&cli.db, &cli.cache, args).await,
         Command::Backtest(args) => {
-            tokio::task::spawn_blocking(move || commands::backtest::run(args)).await?
+            tokio::task::spawn_blocking(move || commands::backtest::run(*args)).await?
         }
     }
 }

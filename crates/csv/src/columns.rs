@@ -32,6 +32,9 @@ pub(crate) struct Columns {
     pub average_open: [Option<usize>; 3],
     pub average_close: [Option<usize>; 3],
     pub max_open: [Option<usize>; 3],
+    pub bet365: [Option<usize>; 3],
+    pub pinnacle_over_under_open: [Option<usize>; 2],
+    pub pinnacle_over_under_close: [Option<usize>; 2],
     pub over_under_open: [Option<usize>; 2],
     pub over_under_close: [Option<usize>; 2],
 }
@@ -77,6 +80,9 @@ impl Columns {
             average_open: three(&["AvgH", "BbAvH"], &["AvgD", "BbAvD"], &["AvgA", "BbAvA"]),
             average_close: three(&["AvgCH"], &["AvgCD"], &["AvgCA"]),
             max_open: three(&["MaxH", "BbMxH"], &["MaxD", "BbMxD"], &["MaxA", "BbMxA"]),
+            bet365: three(&["B365H"], &["B365D"], &["B365A"]),
+            pinnacle_over_under_open: [find(&["P>2.5"]), find(&["P<2.5"])],
+            pinnacle_over_under_close: [find(&["PC>2.5"]), find(&["PC<2.5"])],
             over_under_open: [
                 find(&["Avg>2.5", "BbAv>2.5"]),
                 find(&["Avg<2.5", "BbAv<2.5"]),

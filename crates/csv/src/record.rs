@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use fp_model::Outcome;
+use fp_model::market::{MarketPrices, PriceSources};
 
 /// Decimal 1X2 odds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -31,8 +32,42 @@ pub struct OddsSet {
     pub average_open: Option<Odds1x2>,
     pub average_close: Option<Odds1x2>,
     pub max_open: Option<Odds1x2>,
+    /// Bet365's pre-match 1X2 (the oldest seasons' only single-bookmaker price).
+    pub bet365: Option<Odds1x2>,
+    /// Market-average over/under 2.5 (`Avg>2.5`, older `BbAv>2.5`), pre-match and closing.
     pub over_under_open: Option<OverUnder>,
     pub over_under_close: Option<OverUnder>,
+    /// Pinnacle's over/under 2.5 (`P>2.5`, `PC>2.5`).
+    pub pinnacle_over_under_open: Option<OverUnder>,
+    pub pinnacle_over_under_close: Option<OverUnder>,
+}
+
+impl OddsSet {
+    /// The prices the market model reads, in the order it prefers them.
+    pub fn sources(&self) -> PriceSources {
+        let x = |o: Option<Odds1x2>| o.map(|o| [o.home, o.draw, o.away]);
+        let ou = |o: Option<OverUnder>| o.map(|o| [o.over, o.under]);
+        PriceSources {
+            result: [
+                x(self.pinnacle_close),
+                x(self.average_close),
+                x(self.pinnacle_open),
+                x(self.average_open),
+                x(self.bet365),
+            ],
+            over_under: [
+                ou(self.pinnacle_over_under_close),
+                ou(self.over_under_close),
+                ou(self.pinnacle_over_under_open),
+                ou(self.over_under_open),
+            ],
+        }
+    }
+
+    /// The match's market with the margin removed, if it has a valid 1X2 price.
+    pub fn market(&self) -> Option<MarketPrices> {
+        self.sources().prices()
+    }
 }
 
 /// Match statistics; any of them may be missing from a season's file.
@@ -160,8 +195,11 @@ pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<MatchRecord, 
         average_open: three(r, c.average_open),
         average_close: three(r, c.average_close),
         max_open: three(r, c.max_open),
+        bet365: three(r, c.bet365),
         over_under_open: two(r, c.over_under_open),
         over_under_close: two(r, c.over_under_close),
+        pinnacle_over_under_open: two(r, c.pinnacle_over_under_open),
+        pinnacle_over_under_close: two(r, c.pinnacle_over_under_close),
     };
     Ok(MatchRecord {
         line: 0,

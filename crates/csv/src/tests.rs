@@ -241,3 +241,39 @@ proptest! {
         prop_assert_eq!(rows[0].date, d(year, month, day));
     }
 }
+
+#[test]
+fn the_market_reads_the_best_price_each_season_has() {
+    // 2005-06: Bet365 and the Betbrain average only; the average wins, with its over/under.
+    let old = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,BbAvH,BbAvD,BbAvA,BbAv>2.5,BbAv<2.5\n\
+               E0,13/08/05,A,B,1,0,2.0,3.0,4.0,2.1,3.2,3.6,1.9,1.9\n";
+    let m = parse(old.as_bytes(), "old.csv").unwrap()[0].odds;
+    assert_eq!(m.bet365.map(|o| o.home), Some(2.0));
+    let p = m.market().unwrap();
+    let inv = [1.0 / 2.1, 1.0 / 3.2, 1.0 / 3.6];
+    assert!((p.result.home - inv[0] / inv.iter().sum::<f64>()).abs() < 1e-12);
+    assert!((p.over_2_5.unwrap() - 0.5).abs() < 1e-12);
+    // Only Bet365: still a market, without over/under.
+    let b365 =
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A\nE0,13/08/05,A,B,1,0,2.0,3.0,4.0\n";
+    let p = parse(b365.as_bytes(), "b365.csv").unwrap()[0]
+        .odds
+        .market()
+        .unwrap();
+    assert!(p.result.home > p.result.away && p.over_2_5.is_none());
+    // A recent season: Pinnacle's closing prices before every other, 1X2 and over/under.
+    let new = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA,AvgH,AvgD,AvgA,P>2.5,P<2.5,Avg>2.5,Avg<2.5,PSCH,PSCD,PSCA,PC>2.5,PC<2.5,AvgC>2.5,AvgC<2.5\n\
+               E0,16/08/2024,A,B,1,0,9,9,9,9,9,9,9,9,9,9,9,9,9,2.0,4.0,4.0,1.5,3.0,9,9\n";
+    let odds = parse(new.as_bytes(), "new.csv").unwrap()[0].odds;
+    assert_eq!(odds.pinnacle_over_under_close.map(|o| o.over), Some(1.5));
+    assert_eq!(odds.pinnacle_over_under_open.map(|o| o.under), Some(9.0));
+    let p = odds.market().unwrap();
+    assert!((p.result.home - 0.5).abs() < 1e-12);
+    assert!((p.over_2_5.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    // No valid 1X2 triple: no market, whatever the over/under says.
+    let none = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,PSCH,PSCD,PSCA,PC>2.5,PC<2.5\nE0,16/08/2024,A,B,1,0,2.0,,4.0,1.9,1.9\n";
+    assert_eq!(
+        parse(none.as_bytes(), "none.csv").unwrap()[0].odds.market(),
+        None
+    );
+}

@@ -8,8 +8,10 @@ use fp_model::{Game, Probabilities};
 use fp_storage::{League, ModelVersion, NewModelVersion, Store, StoredMatch};
 use std::collections::HashMap;
 
-/// The kind of model the service stores and serves.
-pub const SERVED_KIND: ModelKind = ModelKind::Blend;
+/// The kind of model the service fits and serves: the market ratings, which fall back to the
+/// blend of the goal models (and say so in the stored version's kind) where a league's data
+/// has too few prices.
+pub const SERVED_KIND: ModelKind = ModelKind::Market;
 
 /// Days of out-of-sample predictions used to learn the blend weights and score the model.
 const EVALUATION_DAYS: i64 = 365;
@@ -25,6 +27,7 @@ pub fn game_of(m: &StoredMatch) -> Game {
         away_goals: u8::try_from(m.away_goals).unwrap_or(u8::MAX),
         home_sot: small(m.home_shots_on_target),
         away_sot: small(m.away_shots_on_target),
+        market: m.price_sources().market(),
     }
 }
 
@@ -136,7 +139,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
     let version_id = store
         .insert_model_version(&NewModelVersion {
             league_id: league.id,
-            kind: SERVED_KIND.name().to_string(),
+            kind: model.kind.name().to_string(),
             params,
             data_from,
             data_to,

@@ -160,6 +160,9 @@ pub fn new_match(r: &fp_csv::MatchRecord) -> NewMatch {
             average_close: p3(r.odds.average_close),
             over_under_open: p2(r.odds.over_under_open),
             over_under_close: p2(r.odds.over_under_close),
+            bet365: p3(r.odds.bet365),
+            pinnacle_over_under_open: p2(r.odds.pinnacle_over_under_open),
+            pinnacle_over_under_close: p2(r.odds.pinnacle_over_under_close),
         },
     }
 }

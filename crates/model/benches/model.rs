@@ -1,4 +1,5 @@
-//! Fit and predict timings on real data: two seasons of the Premier League (760 matches).
+//! Fit and predict timings on real data: two seasons of the Premier League (760 matches, with
+//! their market prices).
 //! Run with `cargo bench -p fp-model`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -6,6 +7,7 @@
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use fp_model::dixon_coles::{self, DcConfig};
+use fp_model::market::MarketConfig;
 use fp_model::predictor::{ModelConfig, ModelKind, fit_league};
 use fp_model::{Game, TeamId};
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ fn two_seasons() -> Option<Vec<Game>> {
                 away_goals: r.away_goals as u8,
                 home_sot: r.stats.home_shots_on_target.map(|v| v as u8),
                 away_sot: r.stats.away_shots_on_target.map(|v| v as u8),
+                market: r.odds.sources().market(),
             });
         }
     }
@@ -82,6 +85,47 @@ fn benches(c: &mut Criterion) {
     c.bench_function("predict_fixture_with_markets", |b| {
         b.iter(|| model.predict(black_box(0), black_box(1)))
     });
+
+    // Engine v2: implied goals once per match, the market ratings per match date.
+    let prices: Vec<_> = records_prices(&games);
+    c.bench_function("implied_goals_one_match", |b| {
+        b.iter(|| fp_model::market::implied_goals(black_box(&prices[0])))
+    });
+    let market = MarketConfig::default();
+    c.bench_function("market_ratings_fit_760_matches", |b| {
+        b.iter(|| fp_model::market::fit(black_box(&games), at, &market))
+    });
+    c.bench_function("league_model_fit_market", |b| {
+        b.iter(|| {
+            fit_league(
+                black_box(&games),
+                at,
+                &ModelConfig::default(),
+                ModelKind::Market,
+                vec![0.3, 0.4, 0.3],
+            )
+        })
+    });
+    let v2 = fit_league(
+        &games,
+        at,
+        &ModelConfig::default(),
+        ModelKind::Market,
+        vec![0.3, 0.4, 0.3],
+    )
+    .expect("model");
+    assert_eq!(v2.kind, ModelKind::Market);
+    c.bench_function("predict_fixture_with_markets_market_model", |b| {
+        b.iter(|| v2.predict(black_box(0), black_box(1)))
+    });
+}
+
+/// The matches' own margin-free prices (the inversion benchmark's inputs).
+fn records_prices(games: &[Game]) -> Vec<fp_model::market::MarketPrices> {
+    games
+        .iter()
+        .filter_map(|g| g.market.map(|m| m.prices))
+        .collect()
 }
 
 criterion_group!(model, benches);

@@ -6,6 +6,7 @@ use crate::blend;
 use crate::dixon_coles::{self, DixonColes};
 use crate::elo::EloRatings;
 use crate::game::{Game, Outcome, Probabilities, TeamId};
+use crate::market;
 use crate::ordered_logit::OrderedLogit;
 use crate::predictor::{LeagueModel, Members, ModelConfig, ModelKind, elo_x};
 use chrono::{Duration, NaiveDate};
@@ -43,6 +44,11 @@ pub struct Prediction {
     pub away: TeamId,
     pub outcome: Outcome,
     pub probabilities: Probabilities,
+    /// The model that gave `probabilities` (the blend where [`ModelKind::Market`] had too
+    /// few prices).
+    pub used: ModelKind,
+    /// Expected goals (home, away) of that model.
+    pub rates: (f64, f64),
     pub members: Members,
     pub weights: Vec<f64>,
     /// Matches each team played in the fitting window.
@@ -120,14 +126,22 @@ pub fn walk_forward(
             *played.entry(g.home).or_default() += 1;
             *played.entry(g.away).or_default() += 1;
         }
+        let market = (config.kind == ModelKind::Market)
+            .then(|| market::fit(window, day, &m.market))
+            .flatten();
+        let kind = match (config.kind, &market) {
+            (ModelKind::Market, None) => ModelKind::Blend,
+            (kind, _) => kind,
+        };
         let model = LeagueModel {
-            kind: config.kind,
+            kind,
             fitted_for: day,
             dc: fit_dc,
             dc_shots: fit_shots,
             elo: elo.clone(),
             logit,
             weights,
+            market,
         };
         let mut i = elo_next;
         while i < sorted.len() && sorted[i].date == day {
@@ -141,7 +155,9 @@ pub fn walk_forward(
                     home: g.home,
                     away: g.away,
                     outcome: g.outcome(),
-                    probabilities: members.pick(config.kind, &model.weights),
+                    probabilities: members.pick(model.kind, &model.weights),
+                    used: model.kind,
+                    rates: model.rates(g.home, g.away),
                     members,
                     weights: model.weights.clone(),
                     home_window_matches: played.get(&g.home).copied().unwrap_or(0),

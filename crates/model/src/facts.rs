@@ -191,6 +191,7 @@ mod tests {
             away_goals: ag,
             home_sot: None,
             away_sot: None,
+            market: None,
         }
     }
 

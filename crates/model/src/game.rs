@@ -15,6 +15,10 @@ pub struct Game {
     /// Shots on target, when the data has them.
     pub home_sot: Option<u8>,
     pub away_sot: Option<u8>,
+    /// Its own pre-match market, when the data has odds (read only to predict later
+    /// matches, and to show beside the model).
+    #[serde(default)]
+    pub market: Option<crate::market::MatchMarket>,
 }
 
 impl Game {

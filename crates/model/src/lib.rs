@@ -5,6 +5,8 @@
 //!   prior that keeps newly promoted teams sensible;
 //! * [`elo`]: Elo ratings with home advantage, a goal-difference multiplier and regression to
 //!   the mean between seasons, mapped to home/draw/away by an [`ordered_logit`] link;
+//! * [`market`]: team ratings learnt from the prices of past matches (engine v2, served by
+//!   default where the data has odds), the goal models being the fallback;
 //! * [`blend`]: a mixture of the two whose weight is learnt on past predictions only;
 //! * [`markets`]: from a score matrix to everything users ask for;
 //! * [`metrics`] and [`odds`]: forecast scores and bookmaker margin removal;
@@ -18,6 +20,7 @@ pub mod elo;
 pub mod facts;
 mod game;
 mod linalg;
+pub mod market;
 pub mod markets;
 pub mod metrics;
 pub mod odds;

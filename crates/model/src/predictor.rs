@@ -4,6 +4,7 @@ use crate::blend;
 use crate::dixon_coles::{self, DcConfig, DixonColes};
 use crate::elo::{EloConfig, EloRatings};
 use crate::game::{Game, Probabilities, TeamId};
+use crate::market::{self, MARKET_RHO, MarketConfig, MarketRatings};
 use crate::markets::{Markets, ScoreMatrix};
 use crate::ordered_logit::OrderedLogit;
 use chrono::NaiveDate;
@@ -21,14 +22,18 @@ pub enum ModelKind {
     Elo,
     /// The learnt blend of the three.
     Blend,
+    /// Ratings learnt from past market prices (engine v2); where the data has too few
+    /// prices, the blend.
+    Market,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 4] = [
+    pub const ALL: [ModelKind; 5] = [
         ModelKind::DixonColes,
         ModelKind::DixonColesShots,
         ModelKind::Elo,
         ModelKind::Blend,
+        ModelKind::Market,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +42,7 @@ impl ModelKind {
             ModelKind::DixonColesShots => "dixon-coles-shots",
             ModelKind::Elo => "elo",
             ModelKind::Blend => "blend",
+            ModelKind::Market => "market",
         }
     }
 
@@ -54,6 +60,7 @@ pub struct ModelConfig {
     pub elo: EloConfig,
     /// Time decay of the ordered-logit fit (per day).
     pub logit_xi: f64,
+    pub market: MarketConfig,
 }
 
 impl Default for ModelConfig {
@@ -67,6 +74,7 @@ impl Default for ModelConfig {
             },
             elo: EloConfig::default(),
             logit_xi: 0.001,
+            market: MarketConfig::default(),
         }
     }
 }
@@ -79,6 +87,7 @@ pub fn elo_x(diff_points: f64) -> f64 {
 /// Everything needed to predict a league's matches from one date on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeagueModel {
+    /// The model that predicts: [`ModelKind::Market`] only when `market` is fitted.
     pub kind: ModelKind,
     pub fitted_for: NaiveDate,
     pub dc: DixonColes,
@@ -87,6 +96,9 @@ pub struct LeagueModel {
     pub logit: OrderedLogit,
     /// Blend weights of (dixon-coles, dixon-coles-shots, elo).
     pub weights: Vec<f64>,
+    /// The market ratings, when the league's data has enough prices.
+    #[serde(default)]
+    pub market: Option<MarketRatings>,
 }
 
 /// A prediction for one fixture.
@@ -104,6 +116,9 @@ pub struct Members {
     pub dixon_coles: Probabilities,
     pub dixon_coles_shots: Probabilities,
     pub elo: Probabilities,
+    /// The market-ratings model, when fitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<Probabilities>,
 }
 
 impl Members {
@@ -117,6 +132,9 @@ impl Members {
             ModelKind::DixonColesShots => self.dixon_coles_shots,
             ModelKind::Elo => self.elo,
             ModelKind::Blend => blend::combine(&self.as_vec(), weights),
+            ModelKind::Market => self
+                .market
+                .unwrap_or_else(|| blend::combine(&self.as_vec(), weights)),
         }
     }
 }
@@ -165,13 +183,16 @@ impl LeagueModel {
         let (ls, ms) = self.dc_shots.rates(home, away);
         let shots_matrix = ScoreMatrix::dixon_coles(ls, ms, self.dc_shots.rho);
         let x = elo_x(self.elo.difference(home, away, self.fitted_for));
+        let market_matrix = self.market.as_ref().map(|m| m.matrix(home, away));
         let members = Members {
             dixon_coles: dc_matrix.outcome(),
             dixon_coles_shots: shots_matrix.outcome(),
             elo: self.logit.predict(x),
+            market: market_matrix.as_ref().map(ScoreMatrix::outcome),
         };
-        let matrix = match self.kind {
-            ModelKind::DixonColes => dc_matrix,
+        let matrix = match (self.kind, market_matrix) {
+            (ModelKind::DixonColes, _) => dc_matrix,
+            (ModelKind::Market, Some(m)) => m,
             _ => shots_matrix,
         };
         (members, matrix)
@@ -198,13 +219,24 @@ impl LeagueModel {
     pub fn rho(&self) -> f64 {
         match self.kind {
             ModelKind::DixonColes => self.dc.rho,
+            ModelKind::Market if self.market.is_some() => MARKET_RHO,
             _ => self.dc_shots.rho,
+        }
+    }
+
+    /// Expected goals (home, away) of the model that predicts.
+    pub fn rates(&self, home: TeamId, away: TeamId) -> (f64, f64) {
+        match (self.kind, &self.market) {
+            (ModelKind::DixonColes, _) => self.dc.rates(home, away),
+            (ModelKind::Market, Some(m)) => m.rates(home, away),
+            _ => self.dc_shots.rates(home, away),
         }
     }
 }
 
 /// Fits every member on `games` (any order; only those before `at` and inside the window
-/// are used by the goal models, all before `at` by Elo).
+/// are used by the goal models and the market ratings, all before `at` by Elo). Asked for
+/// [`ModelKind::Market`] where the window has too few prices, it gives the blend.
 pub fn fit_league(
     games: &[Game],
     at: NaiveDate,
@@ -229,6 +261,13 @@ pub fn fit_league(
         elo.update(g);
     }
     let logit = OrderedLogit::fit(&logit_data, OrderedLogit::default());
+    let market = (kind == ModelKind::Market)
+        .then(|| market::fit(&window, at, &config.market))
+        .flatten();
+    let kind = match (kind, &market) {
+        (ModelKind::Market, None) => ModelKind::Blend,
+        _ => kind,
+    };
     Some(LeagueModel {
         kind,
         fitted_for: at,
@@ -237,5 +276,6 @@ pub fn fit_league(
         elo,
         logit,
         weights,
+        market,
     })
 }

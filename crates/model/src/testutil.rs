@@ -67,6 +67,7 @@ pub fn simulate(
                     away_goals: ag,
                     home_sot: Some(hg + rng.poisson(2.5 * l)),
                     away_sot: Some(ag + rng.poisson(2.5 * m)),
+                    market: None,
                 });
             }
         }

@@ -78,6 +78,9 @@ pub struct MatchOdds {
     pub average_close: Option<Prices1x2>,
     pub over_under_open: Option<PricesOverUnder>,
     pub over_under_close: Option<PricesOverUnder>,
+    pub bet365: Option<Prices1x2>,
+    pub pinnacle_over_under_open: Option<PricesOverUnder>,
+    pub pinnacle_over_under_close: Option<PricesOverUnder>,
 }
 
 /// What an import did.
@@ -137,6 +140,13 @@ struct MatchValues {
     ou25_open_under: Option<f64>,
     ou25_close_over: Option<f64>,
     ou25_close_under: Option<f64>,
+    b365_home: Option<f64>,
+    b365_draw: Option<f64>,
+    b365_away: Option<f64>,
+    pou25_open_over: Option<f64>,
+    pou25_open_under: Option<f64>,
+    pou25_close_over: Option<f64>,
+    pou25_close_under: Option<f64>,
 }
 
 const COLUMNS: &str = "league_id, season, match_date, kickoff_time, home_team_id, away_team_id, \
@@ -145,9 +155,11 @@ const COLUMNS: &str = "league_id, season, match_date, kickoff_time, home_team_id
     home_yellow, away_yellow, home_red, away_red, \
     ps_open_home, ps_open_draw, ps_open_away, ps_close_home, ps_close_draw, ps_close_away, \
     avg_open_home, avg_open_draw, avg_open_away, avg_close_home, avg_close_draw, avg_close_away, \
-    ou25_open_over, ou25_open_under, ou25_close_over, ou25_close_under";
+    ou25_open_over, ou25_open_under, ou25_close_over, ou25_close_under, \
+    b365_home, b365_draw, b365_away, \
+    pou25_open_over, pou25_open_under, pou25_close_over, pou25_close_under";
 
-/// Rows per multi-row INSERT (39 parameters each: well under both backends' limits).
+/// Rows per multi-row INSERT (46 parameters each: well under both backends' limits).
 const BATCH: usize = 200;
 
 type Key = (NaiveDate, i64, i64);
@@ -169,6 +181,9 @@ fn values(league_id: i64, home: i64, away: i64, m: &NewMatch) -> MatchValues {
     let [avg_close_home, avg_close_draw, avg_close_away] = split(m.odds.average_close);
     let [ou25_open_over, ou25_open_under] = split_ou(m.odds.over_under_open);
     let [ou25_close_over, ou25_close_under] = split_ou(m.odds.over_under_close);
+    let [b365_home, b365_draw, b365_away] = split(m.odds.bet365);
+    let [pou25_open_over, pou25_open_under] = split_ou(m.odds.pinnacle_over_under_open);
+    let [pou25_close_over, pou25_close_under] = split_ou(m.odds.pinnacle_over_under_close);
     MatchValues {
         league_id,
         season: m.season.clone(),
@@ -211,6 +226,13 @@ fn values(league_id: i64, home: i64, away: i64, m: &NewMatch) -> MatchValues {
         ou25_open_under,
         ou25_close_over,
         ou25_close_under,
+        b365_home,
+        b365_draw,
+        b365_away,
+        pou25_open_over,
+        pou25_open_under,
+        pou25_close_over,
+        pou25_close_under,
     }
 }
 
@@ -386,6 +408,13 @@ impl Store {
                             .push_bind(v.ou25_open_under)
                             .push_bind(v.ou25_close_over)
                             .push_bind(v.ou25_close_under)
+                            .push_bind(v.b365_home)
+                            .push_bind(v.b365_draw)
+                            .push_bind(v.b365_away)
+                            .push_bind(v.pou25_open_over)
+                            .push_bind(v.pou25_open_under)
+                            .push_bind(v.pou25_close_over)
+                            .push_bind(v.pou25_close_under)
                             .push_bind(now);
                     });
                     qb.push(format!(

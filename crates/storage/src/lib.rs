@@ -30,7 +30,7 @@ pub use import::{
 };
 pub use jobs::JobRun;
 pub use leagues::{League, Team};
-pub use matches::StoredMatch;
+pub use matches::{StoredMatch, StoredPrices};
 pub use model_versions::{ModelVersion, NewModelVersion};
 pub use prediction_writer::PredictionWriter;
 pub use predictions::{

@@ -31,9 +31,19 @@ pub struct BacktestArgs {
     /// Fit on the matches of this many days before each match date
     #[arg(long, default_value_t = 730)]
     pub window_days: i64,
-    /// dixon-coles, dixon-coles-shots, elo or blend
-    #[arg(long, default_value = "blend")]
+    /// market (ratings from past prices; the blend where a league has too few), dixon-coles,
+    /// dixon-coles-shots, elo or blend
+    #[arg(long, default_value = "market")]
     pub model: String,
+    /// Override: time decay per day of the market ratings
+    #[arg(long)]
+    pub market_decay: Option<f64>,
+    /// Override: ridge on the market ratings' attack and defence
+    #[arg(long)]
+    pub market_ridge: Option<f64>,
+    /// Override: weight of the goals term of the market ratings
+    #[arg(long)]
+    pub goals_weight: Option<f64>,
     /// Override: time decay per day of the goal models
     #[arg(long)]
     pub xi: Option<f64>,
@@ -94,7 +104,7 @@ pub struct Row {
 pub fn run(args: BacktestArgs) -> anyhow::Result<()> {
     let kind = ModelKind::parse(&args.model).with_context(|| {
         format!(
-            "unknown model \"{}\" (one of: dixon-coles, dixon-coles-shots, elo, blend)",
+            "unknown model \"{}\" (one of: market, dixon-coles, dixon-coles-shots, elo, blend)",
             args.model
         )
     })?;
@@ -143,6 +153,16 @@ pub fn run(args: BacktestArgs) -> anyhow::Result<()> {
     if let Some(v) = args.elo_newcomer {
         m.elo.newcomer_offset = v;
     }
+    if let Some(v) = args.market_decay {
+        m.market.decay = v;
+    }
+    if let Some(v) = args.market_ridge {
+        m.market.ridge = v;
+    }
+    if let Some(v) = args.goals_weight {
+        m.market.goals_weight = v;
+    }
+    m.market.window_days = args.window_days;
     let started = std::time::Instant::now();
     let bars = MultiProgress::new();
     let results: Vec<Vec<Prediction>> = std::thread::scope(|s| {
@@ -199,6 +219,7 @@ pub fn run(args: BacktestArgs) -> anyhow::Result<()> {
     }
     let rows = table(&scored, &ranges);
     print_table(&rows, kind, elapsed);
+    print_models_used(&scored);
     print_calibration(&scored);
     if let Some(path) = &args.summary_json {
         let json: Vec<_> = rows
@@ -221,7 +242,8 @@ fn write_matches(path: &PathBuf, scored: &[Scored]) -> anyhow::Result<()> {
         w,
         "league,date,home_team,away_team,p_home,p_draw,p_away,result,home_goals,away_goals,\
          dc_home,dc_draw,dc_away,dcs_home,dcs_draw,dcs_away,elo_home,elo_draw,elo_away,\
-         pinnacle_home,pinnacle_draw,pinnacle_away,home_window_matches,away_window_matches"
+         pinnacle_home,pinnacle_draw,pinnacle_away,home_window_matches,away_window_matches,\
+         model,lh,la"
     )?;
     let q = |s: &str| {
         if s.contains([',', '"']) {
@@ -239,7 +261,7 @@ fn write_matches(path: &PathBuf, scored: &[Scored]) -> anyhow::Result<()> {
         });
         writeln!(
             w,
-            "{},{},{},{},{:.6},{:.6},{:.6},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{}",
+            "{},{},{},{},{:.6},{:.6},{:.6},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{},{},{:.6},{:.6}",
             q(&s.league.code),
             p.date.format("%Y-%m-%d"),
             q(&r.home_team),
@@ -261,7 +283,10 @@ fn write_matches(path: &PathBuf, scored: &[Scored]) -> anyhow::Result<()> {
             m.elo.away,
             pin,
             p.home_window_matches,
-            p.away_window_matches
+            p.away_window_matches,
+            p.used.name(),
+            p.rates.0,
+            p.rates.1
         )?;
     }
     w.flush()?;
@@ -310,6 +335,22 @@ pub fn table(scored: &[Scored], ranges: &[(String, (NaiveDate, NaiveDate))]) -> 
         }
     }
     rows
+}
+
+/// Which model gave the predictions (the market model falls back to the blend where the
+/// data has too few prices).
+fn print_models_used(scored: &[Scored]) {
+    let mut used: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for s in scored {
+        *used
+            .entry((s.league.code.as_str(), s.prediction.used.name()))
+            .or_default() += 1;
+    }
+    let line: Vec<String> = used
+        .iter()
+        .map(|((league, model), n)| format!("{league} {model} {n}"))
+        .collect();
+    println!("predictions by model: {}", line.join(", "));
 }
 
 /// Reliability of the model's probabilities over all predicted matches and outcomes.

@@ -44,7 +44,8 @@ async fn refit_stores_a_loadable_model(backend: Backend) {
     let league = db.store.league("E0").await.unwrap().unwrap();
     let (version, model) = &models[&league.id];
     assert_eq!(version.id, outcomes[0].version_id);
-    assert_eq!(version.kind, "blend");
+    assert_eq!(version.kind, "market", "the league has prices");
+    assert!(model.model.market.is_some());
     let a = db
         .store
         .team_by_name(league.id, "A")
@@ -73,4 +74,49 @@ async fn refit_on_sqlite() {
 #[tokio::test]
 async fn refit_on_postgres() {
     refit_stores_a_loadable_model(Backend::Postgres).await;
+}
+
+/// The same league without any odds column: the goal models serve it, and the version says so.
+async fn a_league_without_odds_falls_back_to_the_blend(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let without: String = csv()
+        .lines()
+        .map(|l| l.rsplitn(4, ',').last().unwrap_or(l).to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(without.starts_with("Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST\n"));
+    let records = fp_ingest::parse_matches(without.as_bytes(), "t.csv").unwrap();
+    db.store.import_matches(&records).await.unwrap();
+    let outcomes = fp_engine::refit_all(&db.store, |_| {}).await.unwrap();
+    assert!(outcomes[0].evaluation.is_none(), "nothing to compare with");
+    let models = fp_engine::load_current_models(&db.store).await.unwrap();
+    let league = db.store.league("E0").await.unwrap().unwrap();
+    let (version, model) = &models[&league.id];
+    assert_eq!(version.kind, "blend");
+    assert!(model.model.market.is_none());
+    let a = db
+        .store
+        .team_by_name(league.id, "A")
+        .await
+        .unwrap()
+        .unwrap();
+    let b = db
+        .store
+        .team_by_name(league.id, "B")
+        .await
+        .unwrap()
+        .unwrap();
+    let p = model.model.predict(a.id as u32, b.id as u32).probabilities;
+    assert!(p.home > p.away, "{p:?}");
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn no_odds_falls_back_on_sqlite() {
+    a_league_without_odds_falls_back_to_the_blend(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn no_odds_falls_back_on_postgres() {
+    a_league_without_odds_falls_back_to_the_blend(Backend::Postgres).await;
 }

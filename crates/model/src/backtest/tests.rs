@@ -38,18 +38,47 @@ fn predicts_every_test_match_once_with_valid_probabilities() {
 /// the backtest would catch a model that peeks at the match day or later.
 #[test]
 fn never_uses_a_match_on_or_after_the_predicted_date() {
-    let games = games();
+    never_peeks(&config(), games());
+}
+
+/// The same for the market ratings: neither the results nor the prices of the match day or
+/// later reach a prediction.
+#[test]
+fn the_market_model_never_reads_a_price_on_or_after_the_predicted_date() {
+    let mut games = games();
+    for g in &mut games {
+        g.market = Some(crate::market::MatchMarket::from_goals(
+            crate::market::ImpliedGoals {
+                home: 1.2 + 0.1 * f64::from(g.home),
+                away: 1.0 + 0.05 * f64::from(g.away),
+            },
+        ));
+    }
+    let config = BacktestConfig {
+        kind: ModelKind::Market,
+        ..config()
+    };
+    never_peeks(&config, games);
+}
+
+fn never_peeks(config: &BacktestConfig, games: Vec<Game>) {
     let from = games[90].date;
     let to = games[140].date;
-    let base = walk_forward(&games, from, to, &config(), &mut |_, _| {});
+    let base = walk_forward(&games, from, to, config, &mut |_, _| {});
     for probe in [from, games[115].date, to] {
         let mut poisoned = games.clone();
         for g in poisoned.iter_mut().filter(|g| g.date >= probe) {
             g.home_goals = 7;
             g.away_goals = 0;
             g.home_sot = Some(15);
+            g.market = g.market.map(|_| {
+                crate::market::MatchMarket::from_goals(crate::market::ImpliedGoals {
+                    home: 4.5,
+                    away: 0.2,
+                })
+            });
         }
-        let other = walk_forward(&poisoned, from, to, &config(), &mut |_, _| {});
+        let other = walk_forward(&poisoned, from, to, config, &mut |_, _| {});
         let same_day = |preds: &[Prediction]| -> Vec<Probabilities> {
             preds
                 .iter()
@@ -66,4 +95,36 @@ fn never_uses_a_match_on_or_after_the_predicted_date() {
             );
         }
     }
+}
+
+/// Seasons whose files carry no odds are predicted by the goal models, the others by the
+/// market ratings, switching as the prices come into the window.
+#[test]
+fn the_market_model_serves_where_prices_exist_and_the_blend_elsewhere() {
+    let mut games = games();
+    let priced_from = games[0].date + chrono::Duration::days(365 * 2);
+    for g in games.iter_mut().filter(|g| g.date >= priced_from) {
+        let (h, a) = (g.home_goals as f64, g.away_goals as f64);
+        g.market = Some(crate::market::MatchMarket::from_goals(
+            crate::market::ImpliedGoals {
+                home: 0.5 + h,
+                away: 0.5 + a,
+            },
+        ));
+    }
+    let config = BacktestConfig {
+        kind: ModelKind::Market,
+        ..config()
+    };
+    let from = games[0].date + chrono::Duration::days(400);
+    let to = games.last().unwrap().date;
+    let preds = walk_forward(&games, from, to, &config, &mut |_, _| {});
+    let before: Vec<_> = preds.iter().filter(|p| p.date < priced_from).collect();
+    let late: Vec<_> = preds
+        .iter()
+        .filter(|p| p.date > priced_from + chrono::Duration::days(60))
+        .collect();
+    assert!(!before.is_empty() && !late.is_empty());
+    assert!(before.iter().all(|p| p.used == ModelKind::Blend));
+    assert!(late.iter().all(|p| p.used == ModelKind::Market));
 }
