@@ -316,7 +316,7 @@ impl LeagueEntry {
     pub fn team_ratings(&self, team: i64) -> Option<TeamRatings> {
         let (version, stored) = self.model.as_ref()?;
         let model = &stored.model;
-        let (attack, defence) = model.dc_shots.team_ratings(team as TeamId);
+        let (attack, defence) = model.team_ratings(team as TeamId);
         Some(TeamRatings {
             attack,
             defence,
@@ -332,8 +332,8 @@ impl LeagueEntry {
     }
 
     /// How the current model did out of sample, if measured.
-    pub fn evaluation(&self) -> Option<Evaluation> {
-        self.model.as_ref().and_then(|(_, m)| m.evaluation)
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        self.model.as_ref().and_then(|(_, m)| m.evaluation.as_ref())
     }
 
     /// Markets of a stored prediction, rebuilt from its expected goals and probabilities with

@@ -46,11 +46,22 @@ pub struct RefitOutcome {
 
 /// How a stored model did out of sample over its last year of data, next to the closing
 /// odds on the same matches (those that have closing odds).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     pub matches: usize,
     pub rps: f64,
     pub closing_odds_rps: f64,
+    #[serde(default)]
+    pub log_loss: f64,
+    #[serde(default)]
+    pub brier: f64,
+    #[serde(default)]
+    pub closing_odds_log_loss: f64,
+    #[serde(default)]
+    pub closing_odds_brier: f64,
+    /// Reliability of the model's probabilities on the same matches (ten bins).
+    #[serde(default)]
+    pub calibration: Vec<fp_model::metrics::CalibrationBin>,
 }
 
 /// What `model_versions.params` holds.
@@ -96,10 +107,22 @@ pub fn fit_from_matches(games: &[Game], odds: &[Option<Probabilities>]) -> Optio
         .iter()
         .filter_map(|p| Some((&p.probabilities, odds.get(p.game)?.as_ref()?, p.outcome)))
         .collect();
-    let evaluation = (!with_odds.is_empty()).then(|| Evaluation {
-        matches: with_odds.len(),
-        rps: Scores::of(with_odds.iter().map(|(p, _, o)| (*p, *o))).rps,
-        closing_odds_rps: Scores::of(with_odds.iter().map(|(_, q, o)| (*q, *o))).rps,
+    let evaluation = (!with_odds.is_empty()).then(|| {
+        let model = Scores::of(with_odds.iter().map(|(p, _, o)| (*p, *o)));
+        let odds = Scores::of(with_odds.iter().map(|(_, q, o)| (*q, *o)));
+        Evaluation {
+            matches: with_odds.len(),
+            rps: model.rps,
+            closing_odds_rps: odds.rps,
+            log_loss: model.log_loss,
+            brier: model.brier,
+            closing_odds_log_loss: odds.log_loss,
+            closing_odds_brier: odds.brier,
+            calibration: fp_model::metrics::calibration(
+                with_odds.iter().map(|(p, _, o)| (*p, *o)),
+                10,
+            ),
+        }
     });
     let model = fit_league(games, at, &ModelConfig::default(), SERVED_KIND, weights)?;
     Some(StoredModel { model, evaluation })
@@ -122,7 +145,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
     let (Some(stored), n) = fitted else {
         return Err(EngineError::NoData(league.code.clone()));
     };
-    let backtest_rps = stored.evaluation.map(|e| e.rps);
+    let backtest_rps = stored.evaluation.as_ref().map(|e| e.rps);
     let model = &stored.model;
     let data_from = matches
         .first()
@@ -154,7 +177,7 @@ pub async fn refit_league(store: &Store, league: &League) -> Result<RefitOutcome
         n_matches: n,
         data_to,
         backtest_rps,
-        evaluation: stored.evaluation,
+        evaluation: stored.evaluation.clone(),
         fit_seconds,
     })
 }

@@ -18,7 +18,7 @@ pub struct Game {
     /// Its own pre-match market, when the data has odds (read only to predict later
     /// matches, and to show beside the model).
     #[serde(default)]
-    pub market: Option<crate::market::MatchMarket>,
+    pub market: Option<MatchMarket>,
 }
 
 impl Game {
@@ -135,4 +135,26 @@ impl Probabilities {
             away: w * self.away + (1.0 - w) * other.away,
         }
     }
+}
+
+/// A match's market, margin removed: 1X2 and (when priced) over 2.5 goals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MarketPrices {
+    pub result: Probabilities,
+    pub over_2_5: Option<f64>,
+}
+
+/// Expected goals implied by a market (fitted once per match).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ImpliedGoals {
+    pub home: f64,
+    pub away: f64,
+}
+
+/// A match's own pre-match market: its margin-free prices (shown beside the model, never
+/// mixed into it) and the expected goals they imply (what later fits learn from).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MatchMarket {
+    pub prices: MarketPrices,
+    pub goals: ImpliedGoals,
 }

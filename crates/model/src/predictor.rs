@@ -224,6 +224,18 @@ impl LeagueModel {
         }
     }
 
+    /// A team's (attack, defence) on the log scale of the model that predicts, with the goal
+    /// models' sign: a higher attack scores more, a higher defence concedes more.
+    pub fn team_ratings(&self, team: TeamId) -> (f64, f64) {
+        match (self.kind, &self.market) {
+            (ModelKind::Market, Some(m)) => {
+                let (attack, defence) = m.rating(team);
+                (attack, -defence)
+            }
+            _ => self.dc_shots.team_ratings(team),
+        }
+    }
+
     /// Expected goals (home, away) of the model that predicts.
     pub fn rates(&self, home: TeamId, away: TeamId) -> (f64, f64) {
         match (self.kind, &self.market) {

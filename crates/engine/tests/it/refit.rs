@@ -37,8 +37,15 @@ async fn refit_stores_a_loadable_model(backend: Backend) {
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].n_matches, 144);
     assert!(outcomes[0].backtest_rps.is_some_and(|r| r > 0.0 && r < 0.5));
-    let evaluation = outcomes[0].evaluation.unwrap();
+    let evaluation = outcomes[0].evaluation.as_ref().unwrap();
     assert!(evaluation.matches > 0 && evaluation.closing_odds_rps > 0.0);
+    assert!(evaluation.log_loss > 0.0 && evaluation.brier > 0.0);
+    let forecasts: usize = evaluation.calibration.iter().map(|b| b.n).sum();
+    assert_eq!(
+        forecasts,
+        3 * evaluation.matches,
+        "every outcome of every match, binned"
+    );
 
     let models = fp_engine::load_current_models(&db.store).await.unwrap();
     let league = db.store.league("E0").await.unwrap().unwrap();

@@ -7,8 +7,8 @@
 //! with clipped steps inside `ln 0.05 ..= ln 6`.
 
 use crate::game::Probabilities;
+pub use crate::game::{ImpliedGoals, MarketPrices, MatchMarket};
 use crate::markets::{MAX_GOALS, ScoreMatrix};
-use serde::{Deserialize, Serialize};
 
 /// The low-score adjustment of the score model the market is read through.
 pub const MARKET_RHO: f64 = -0.1;
@@ -17,13 +17,6 @@ pub const MIN_GOALS_RATE: f64 = 0.05;
 pub const MAX_GOALS_RATE: f64 = 6.0;
 /// The largest Gauss-Newton step in either log rate.
 const MAX_STEP: f64 = 0.5;
-
-/// A match's market, margin removed: 1X2 and (when priced) over 2.5 goals.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct MarketPrices {
-    pub result: Probabilities,
-    pub over_2_5: Option<f64>,
-}
 
 /// Decimal odds → probabilities proportional to their inverses (the margin spread evenly).
 /// `None` unless every price is a finite number above 1.
@@ -75,14 +68,6 @@ impl PriceSources {
     }
 }
 
-/// A match's own pre-match market: its margin-free prices (shown beside the model, never
-/// mixed into it) and the expected goals they imply (what later fits learn from).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct MatchMarket {
-    pub prices: MarketPrices,
-    pub goals: ImpliedGoals,
-}
-
 impl MatchMarket {
     /// Inverts the prices (once per match).
     pub fn of(prices: MarketPrices) -> Option<Self> {
@@ -99,13 +84,6 @@ impl MatchMarket {
             goals,
         }
     }
-}
-
-/// Expected goals implied by a market (fitted once per match).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ImpliedGoals {
-    pub home: f64,
-    pub away: f64,
 }
 
 impl ImpliedGoals {

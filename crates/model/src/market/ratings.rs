@@ -76,7 +76,8 @@ pub struct MarketRatings {
 }
 
 impl MarketRatings {
-    fn rating(&self, team: TeamId) -> (f64, f64) {
+    /// (attack, defence) of a team: a higher defence concedes less.
+    pub fn rating(&self, team: TeamId) -> (f64, f64) {
         match self.teams.iter().position(|t| *t == team) {
             Some(i) => (self.attack[i], self.defence[i]),
             None => (self.newcomer_attack, self.newcomer_defence),

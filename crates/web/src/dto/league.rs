@@ -9,14 +9,23 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Evaluation {
     pub matches: usize,
+    /// Ranked probability score of the model (lower is better).
     pub rps: f64,
+    pub log_loss: f64,
+    pub brier: f64,
+    /// The same scores of the closing odds (Pinnacle, margin removed) on the same matches.
     pub closing_odds_rps: f64,
+    pub closing_odds_log_loss: f64,
+    pub closing_odds_brier: f64,
 }
 
 /// A league's current model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LeagueModel {
     pub version: i64,
+    /// `market` (ratings learnt from past prices) or, where the league's data has too few
+    /// prices, `blend` (the goal models and Elo).
+    pub kind: String,
     pub data_to: NaiveDate,
     pub fitted_at: DateTime<Utc>,
     pub evaluation: Option<Evaluation>,
@@ -45,12 +54,17 @@ impl From<&LeagueEntry> for League {
             last_date: e.league.last_date,
             model: e.model_version().map(|v| LeagueModel {
                 version: v.id,
+                kind: v.kind.clone(),
                 data_to: v.data_to,
                 fitted_at: v.fitted_at,
                 evaluation: e.evaluation().map(|x| Evaluation {
                     matches: x.matches,
                     rps: x.rps,
+                    log_loss: x.log_loss,
+                    brier: x.brier,
                     closing_odds_rps: x.closing_odds_rps,
+                    closing_odds_log_loss: x.closing_odds_log_loss,
+                    closing_odds_brier: x.closing_odds_brier,
                 }),
             }),
         }
@@ -111,9 +125,10 @@ impl From<&fp_model::facts::TeamRecord> for TeamRecord {
 /// A team's ratings under the league's current model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Ratings {
-    /// Attack of the goal model (log scale, 0 = league average).
+    /// Attack under the league's model (log scale, higher scores more).
     pub attack: f64,
-    /// Defence of the goal model (log scale, lower is better).
+    /// Defence under the league's model (log scale, lower is better: it adds to the
+    /// opponent's goals).
     pub defence: f64,
     pub elo: f64,
     pub model_version: i64,

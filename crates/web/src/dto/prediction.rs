@@ -117,6 +117,12 @@ pub struct Meeting {
     pub away_team: String,
     pub home_goals: u8,
     pub away_goals: u8,
+    /// The market's view of this match before kick-off: the bookmakers' home/draw/away
+    /// probabilities from its own odds (Pinnacle's closing prices where the data has them),
+    /// margin removed. Not the model's figure, which never reads a match's own odds; absent
+    /// when the data has no odds for the match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<Probabilities>,
 }
 
 /// Meetings seen from the first team named.
@@ -148,6 +154,11 @@ impl HeadToHead {
                     away_team: entry.team_name(g.away).to_string(),
                     home_goals: g.home_goals,
                     away_goals: g.away_goals,
+                    market: g.market.map(|m| Probabilities {
+                        home: m.prices.result.home,
+                        draw: m.prices.result.draw,
+                        away: m.prices.result.away,
+                    }),
                 })
                 .collect(),
             summary: H2hSummary {

@@ -12,21 +12,37 @@ use axum::response::Response;
     responses((status = 200, description = "The page", body = String, content_type = "text/html")))]
 pub async fn about(State(state): State<AppState>, visitor: Visitor) -> Response {
     let catalog = state.catalog();
+    let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
     let leagues = catalog
         .leagues
         .iter()
         .map(|e| {
             let cells = evaluation_cells(e);
+            let ev = e.evaluation();
             AboutRow {
                 name: e.league.name.clone(),
                 model_rps: cells.model_rps,
                 odds_rps: cells.odds_rps,
                 matches: cells.matches,
+                model: e
+                    .model_version()
+                    .map_or("–".to_string(), |v| v.kind.clone()),
+                model_log_loss: score(ev.map(|x| x.log_loss)),
+                odds_log_loss: score(ev.map(|x| x.closing_odds_log_loss)),
+                model_brier: score(ev.map(|x| x.brier)),
+                odds_brier: score(ev.map(|x| x.closing_odds_brier)),
             }
         })
+        .collect();
+    let bins: Vec<_> = catalog
+        .leagues
+        .iter()
+        .filter_map(|e| e.evaluation())
+        .flat_map(|x| x.calibration.iter().copied())
         .collect();
     page(&AboutPage {
         nav: Nav::new(visitor.username()),
         leagues,
+        calibration: AboutPage::calibration_chart(&bins),
     })
 }

@@ -78,6 +78,15 @@ pub fn meetings(entry: &LeagueEntry, h2h: &fp_model::facts::HeadToHead) -> Vec<M
             home: entry.team_name(g.home).to_string(),
             score: format!("{}-{}", g.home_goals, g.away_goals),
             away: entry.team_name(g.away).to_string(),
+            market: g.market.map_or("–".to_string(), |m| {
+                let p = m.prices.result;
+                format!(
+                    "{:.0}% / {:.0}% / {:.0}%",
+                    p.home * 100.0,
+                    p.draw * 100.0,
+                    p.away * 100.0
+                )
+            }),
         })
         .collect()
 }

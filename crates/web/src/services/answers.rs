@@ -344,6 +344,7 @@ mod tests {
                     away_team: "B".into(),
                     home_goals: 0,
                     away_goals: 0,
+                    market: None,
                 }],
                 summary: H2hSummary {
                     wins: 0,

@@ -188,9 +188,78 @@ impl LineChart {
     }
 }
 
+/// One bin of [`CalibrationChart`].
+pub struct CalibrationPoint {
+    pub x: String,
+    pub y: String,
+    pub r: String,
+    pub title: String,
+}
+
+/// A reliability diagram: mean forecast against observed frequency per bin, dot area by the
+/// number of forecasts; on the diagonal, forecasts mean what they say.
+#[derive(Template)]
+#[template(path = "charts/calibration.svg", escape = "html")]
+pub struct CalibrationChart {
+    pub label: String,
+    pub points: Vec<CalibrationPoint>,
+    pub size: f64,
+    pub pad: f64,
+    pub inner: f64,
+}
+
+impl CalibrationChart {
+    /// `bins`: (mean forecast, observed frequency, forecasts) of each non-empty bin.
+    pub fn new(bins: &[(f64, f64, usize)], label: &str) -> Self {
+        let (size, pad) = (320.0, 36.0);
+        let inner = size - 2.0 * pad;
+        let most = bins.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64;
+        let points = bins
+            .iter()
+            .filter(|b| b.2 > 0)
+            .map(|&(f, o, n)| CalibrationPoint {
+                x: format!("{:.1}", pad + inner * f.clamp(0.0, 1.0)),
+                y: format!("{:.1}", size - pad - inner * o.clamp(0.0, 1.0)),
+                r: format!("{:.1}", 2.0 + 7.0 * (n as f64 / most).sqrt()),
+                title: format!(
+                    "forecast {:.1}%, observed {:.1}%, {n} forecasts",
+                    f * 100.0,
+                    o * 100.0
+                ),
+            })
+            .collect();
+        CalibrationChart {
+            label: label.to_string(),
+            points,
+            size,
+            pad,
+            inner,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calibration_dots_sit_where_forecast_meets_observation() {
+        let c = CalibrationChart::new(&[(0.25, 0.25, 100), (0.5, 0.75, 25), (0.9, 0.0, 0)], "c");
+        assert_eq!(c.points.len(), 2, "empty bins are not drawn");
+        // (0.25, 0.25) lies on the diagonal: x from the left equals y from the bottom.
+        let x: f64 = c.points[0].x.parse().unwrap();
+        let y: f64 = c.points[0].y.parse().unwrap();
+        assert!(((x - c.pad) - (c.size - c.pad - y)).abs() < 0.11);
+        assert!(c.points[0].r.parse::<f64>().unwrap() > c.points[1].r.parse::<f64>().unwrap());
+        let svg = c.render().unwrap();
+        assert!(svg.contains("<circle") && svg.contains("observed 75.0%"));
+        assert!(
+            CalibrationChart::new(&[], "c")
+                .render()
+                .unwrap()
+                .contains("No out-of-sample")
+        );
+    }
 
     #[test]
     fn charts_escape_text_and_scale() {

@@ -20,6 +20,8 @@ pub struct Meeting {
     pub home: String,
     pub score: String,
     pub away: String,
+    /// The market's home/draw/away before that match (margin removed), or "–".
+    pub market: String,
 }
 
 pub struct ScoreRow {

@@ -763,3 +763,31 @@ fn history_shows_a_new_prediction_made_after_a_deletion() {
         assert_eq!(api["items"][0]["home_team"], "Chelsea", "{backend:?}");
     }
 }
+
+/// Past meetings carry the market's own pre-match view beside the results, labelled as the
+/// market's (margin removed), on the page and in the API.
+#[test]
+fn past_meetings_show_the_market_beside_the_model() {
+    let s = TestServer::start(Backend::Sqlite);
+    let mut v = s.visitor();
+    let r = v.get("/api/h2h?league=E0&home=Arsenal&away=Chelsea");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    let m = &j["meetings"][0]["market"];
+    // The test data prices every E0 match 2.1 / 3.4 / 3.6.
+    let inv = [1.0 / 2.1, 1.0 / 3.4, 1.0 / 3.6];
+    let sum: f64 = inv.iter().sum();
+    assert!(
+        (m["home"].as_f64().unwrap() - inv[0] / sum).abs() < 1e-9,
+        "{m}"
+    );
+    assert!(
+        (m["away"].as_f64().unwrap() - inv[2] / sum).abs() < 1e-9,
+        "{m}"
+    );
+    let page = v.get("/h2h?league=E0&home=Arsenal&away=Chelsea");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Market before kick-off"));
+    let pct = format!("{:.0}%", inv[0] / sum * 100.0);
+    assert!(page.body.contains(&pct), "{pct}");
+}
