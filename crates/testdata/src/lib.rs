@@ -31,7 +31,11 @@ pub fn shared_data_dir() -> PathBuf {
 /// Returns `None` (after printing why) when the folder is missing, so the caller can skip.
 /// Panics when it is missing and `CI=true`, because CI must run every test.
 pub fn football_data_dir() -> Option<PathBuf> {
-    present_or_skip(shared_data_dir().join("football-data"), "shared data", ENV_VAR)
+    present_or_skip(
+        shared_data_dir().join("football-data"),
+        "shared data",
+        ENV_VAR,
+    )
 }
 
 /// `Some(dir)` when it exists; otherwise says why the caller skips (or panics with `CI=true`).
