@@ -29,6 +29,16 @@ fn csv() -> String {
     rows.join("\n")
 }
 
+/// The model's id of a stored team.
+async fn team(db: &TestDb, league: i64, name: &str) -> u32 {
+    db.store
+        .team_by_name(league, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id as u32
+}
+
 async fn refit_stores_a_loadable_model(backend: Backend) {
     let db = TestDb::new(backend).await;
     let records = fp_ingest::parse_matches(csv().as_bytes(), "t.csv").unwrap();
@@ -53,19 +63,11 @@ async fn refit_stores_a_loadable_model(backend: Backend) {
     assert_eq!(version.id, outcomes[0].version_id);
     assert_eq!(version.kind, "market", "the league has prices");
     assert!(model.model.market.is_some());
-    let a = db
-        .store
-        .team_by_name(league.id, "A")
-        .await
-        .unwrap()
-        .unwrap();
-    let b = db
-        .store
-        .team_by_name(league.id, "B")
-        .await
-        .unwrap()
-        .unwrap();
-    let f = model.model.predict(a.id as u32, b.id as u32);
+    let (a, b) = (
+        team(&db, league.id, "A").await,
+        team(&db, league.id, "B").await,
+    );
+    let f = model.model.predict(a, b);
     let p = f.probabilities;
     assert!((p.home + p.draw + p.away - 1.0).abs() < 1e-9);
     assert!(p.home > p.away, "{p:?}");
@@ -101,19 +103,11 @@ async fn a_league_without_odds_falls_back_to_the_blend(backend: Backend) {
     let (version, model) = &models[&league.id];
     assert_eq!(version.kind, "blend");
     assert!(model.model.market.is_none());
-    let a = db
-        .store
-        .team_by_name(league.id, "A")
-        .await
-        .unwrap()
-        .unwrap();
-    let b = db
-        .store
-        .team_by_name(league.id, "B")
-        .await
-        .unwrap()
-        .unwrap();
-    let p = model.model.predict(a.id as u32, b.id as u32).probabilities;
+    let (a, b) = (
+        team(&db, league.id, "A").await,
+        team(&db, league.id, "B").await,
+    );
+    let p = model.model.predict(a, b).probabilities;
     assert!(p.home > p.away, "{p:?}");
     db.cleanup().await;
 }
