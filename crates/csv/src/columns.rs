@@ -11,8 +11,9 @@ pub(crate) struct Columns {
     pub time: Option<usize>,
     pub home: usize,
     pub away: usize,
-    pub fthg: usize,
-    pub ftag: usize,
+    /// Missing in a fixtures file (`fixtures.csv` has no result columns).
+    pub fthg: Option<usize>,
+    pub ftag: Option<usize>,
     pub ftr: Option<usize>,
     pub hthg: Option<usize>,
     pub htag: Option<usize>,
@@ -53,14 +54,20 @@ impl Columns {
             |names: &[&str]| find(names).ok_or_else(|| format!("missing column \"{}\"", names[0]));
         let three = |h: &[&str], d: &[&str], a: &[&str]| [find(h), find(d), find(a)];
 
+        let (fthg, ftag) = (find(&["FTHG", "HG"]), find(&["FTAG", "AG"]));
+        // A results file has both score columns; a fixtures file neither.
+        if fthg.is_some() != ftag.is_some() {
+            need(&["FTHG", "HG"])?;
+            need(&["FTAG", "AG"])?;
+        }
         Ok(Columns {
             div: need(&["Div"])?,
             date: need(&["Date"])?,
             time: find(&["Time"]),
             home: need(&["HomeTeam", "Home", "HT"])?,
             away: need(&["AwayTeam", "Away", "AT"])?,
-            fthg: need(&["FTHG", "HG"])?,
-            ftag: need(&["FTAG", "AG"])?,
+            fthg,
+            ftag,
             ftr: find(&["FTR", "Res"]),
             hthg: find(&["HTHG"]),
             htag: find(&["HTAG"]),

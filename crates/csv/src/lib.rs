@@ -12,7 +12,7 @@ mod columns;
 mod record;
 mod value;
 
-pub use record::{MatchRecord, MatchStats, Odds1x2, OddsSet, Outcome, OverUnder};
+pub use record::{FixtureRecord, MatchRecord, MatchStats, Odds1x2, OddsSet, Outcome, OverUnder};
 
 use columns::Columns;
 use thiserror::Error;
@@ -26,9 +26,23 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parses one football-data.co.uk file. The whole file is rejected at its first bad row.
-/// The matches come back sorted by date (and kick-off time when known), stable otherwise.
+/// What one file holds: played matches, and fixtures (rows without a result).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFile {
+    pub played: Vec<MatchRecord>,
+    pub fixtures: Vec<FixtureRecord>,
+}
+
+/// Parses one football-data.co.uk file and keeps its played matches only (see [`parse_file`]).
 pub fn parse(bytes: &[u8], file_name: &str) -> Result<Vec<MatchRecord>, ParseError> {
+    parse_file(bytes, file_name).map(|f| f.played)
+}
+
+/// Parses one football-data.co.uk file: a season file, whose rows without a result are
+/// fixtures, or `fixtures.csv` (all leagues, no result columns). The whole file is rejected at
+/// its first bad row. Both lists come back sorted by date (and kick-off time when known),
+/// stable otherwise.
+pub fn parse_file(bytes: &[u8], file_name: &str) -> Result<ParsedFile, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let err = |line: u64, message: String| ParseError {
         file: file_name.to_string(),
@@ -51,38 +65,86 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Vec<MatchRecord>, ParseErr
     }
     let columns = Columns::from_headers(&headers).map_err(|m| err(1, m))?;
 
-    let mut matches = Vec::new();
+    let mut parsed = ParsedFile::default();
+    let mut lines = LineCounter::new(bytes);
     let mut record = csv::ByteRecord::new();
     let mut seen = std::collections::HashSet::new();
     loop {
-        let line_hint = reader.position().line();
+        let line_hint = lines.at(reader.position().byte());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line_hint.max(2));
+                let line = e
+                    .position()
+                    .map(|p| lines.at(p.byte()))
+                    .unwrap_or(line_hint.max(2));
                 return Err(err(line, format!("malformed CSV: {}", csv_error_kind(&e))));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line_hint);
+        let line = record
+            .position()
+            .map(|p| lines.at(p.byte()))
+            .unwrap_or(line_hint);
         if record.iter().all(|f| f.is_empty()) {
             continue; // trailing `,,,,,` rows written by spreadsheet tools
         }
-        let m = record::from_row(&columns, &record).map_err(|m| err(line, m))?;
-        let key = (m.date, m.home_team.clone(), m.away_team.clone());
-        if !seen.insert(key) {
+        let row = record::from_row(&columns, &record).map_err(|m| err(line, m))?;
+        let (league, date, home, away) = row.key();
+        if !seen.insert((league.to_string(), date, home.to_string(), away.to_string())) {
             return Err(err(
                 line,
-                format!(
-                    "duplicate match {} v {} on {}",
-                    m.home_team, m.away_team, m.date
-                ),
+                format!("duplicate match {home} v {away} on {date}"),
             ));
         }
-        matches.push(MatchRecord { line, ..m });
+        match row {
+            record::Row::Played(m) => parsed.played.push(MatchRecord { line, ..m }),
+            record::Row::Fixture(f) => parsed.fixtures.push(FixtureRecord { line, ..f }),
+        }
     }
-    matches.sort_by(|a, b| (a.date, &a.time).cmp(&(b.date, &b.time)));
-    Ok(matches)
+    parsed
+        .played
+        .sort_by(|a, b| (a.date, &a.time).cmp(&(b.date, &b.time)));
+    parsed
+        .fixtures
+        .sort_by(|a, b| (a.date, &a.time).cmp(&(b.date, &b.time)));
+    Ok(parsed)
+}
+
+/// Line numbers from byte offsets (the `csv` crate's own line count is one short on CRLF
+/// files): counts the newlines before an offset, going forward only.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of a record starting at byte `offset` (offsets asked for never
+    /// decrease). On CRLF files the `csv` crate starts a record at the `\n` that ends the line
+    /// before, so that byte counts too.
+    fn at(&mut self, offset: u64) -> u64 {
+        let to = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(self.bytes.len());
+        if to > self.offset {
+            self.line += self.bytes[self.offset..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = to;
+        }
+        self.line
+    }
 }
 
 fn csv_error_kind(e: &csv::Error) -> String {

@@ -107,6 +107,44 @@ pub struct MatchRecord {
     pub odds: OddsSet,
 }
 
+/// One match not yet played: a row of `fixtures.csv`, or a season file's row without a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixtureRecord {
+    /// Line in the source file (header = 1).
+    pub line: u64,
+    pub league: String,
+    pub date: NaiveDate,
+    pub time: Option<String>,
+    pub home_team: String,
+    pub away_team: String,
+    /// The prices quoted so far (pre-match; closing prices come with the result).
+    pub odds: OddsSet,
+}
+
+impl FixtureRecord {
+    /// The season the match belongs to, e.g. `2025-26`.
+    pub fn season(&self) -> String {
+        crate::season_of(self.date)
+    }
+}
+
+/// A data row: a played match, or a fixture when both score cells are empty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Played(MatchRecord),
+    Fixture(FixtureRecord),
+}
+
+impl Row {
+    /// League, date and teams: what no two rows of a file may share.
+    pub(crate) fn key(&self) -> (&str, NaiveDate, &str, &str) {
+        match self {
+            Row::Played(m) => (&m.league, m.date, &m.home_team, &m.away_team),
+            Row::Fixture(f) => (&f.league, f.date, &f.home_team, &f.away_team),
+        }
+    }
+}
+
 impl MatchRecord {
     /// The season the match belongs to, e.g. `2024-25`.
     pub fn season(&self) -> String {
@@ -150,7 +188,26 @@ fn result_column(
         .ok_or_else(|| format!("{name} \"{s}\" is not H, D or A"))
 }
 
-pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<MatchRecord, String> {
+fn blank(cell: Option<&[u8]>) -> bool {
+    cell.is_none_or(|c| c.iter().all(u8::is_ascii_whitespace))
+}
+
+fn odds_of(c: &Columns, r: &csv::ByteRecord) -> OddsSet {
+    OddsSet {
+        pinnacle_open: three(r, c.pinnacle_open),
+        pinnacle_close: three(r, c.pinnacle_close),
+        average_open: three(r, c.average_open),
+        average_close: three(r, c.average_close),
+        max_open: three(r, c.max_open),
+        bet365: three(r, c.bet365),
+        over_under_open: two(r, c.over_under_open),
+        over_under_close: two(r, c.over_under_close),
+        pinnacle_over_under_open: two(r, c.pinnacle_over_under_open),
+        pinnacle_over_under_close: two(r, c.pinnacle_over_under_close),
+    }
+}
+
+pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<Row, String> {
     let get = |i: usize| r.get(i).unwrap_or(b"");
     let league = value::required_text(get(c.div), "Div")?;
     let date = value::date(get(c.date))?;
@@ -163,8 +220,19 @@ pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<MatchRecord, 
     if home_team == away_team {
         return Err(format!("HomeTeam and AwayTeam are both \"{home_team}\""));
     }
-    let home_goals = value::count(get(c.fthg), "FTHG")?;
-    let away_goals = value::count(get(c.ftag), "FTAG")?;
+    if blank(cell(r, c.fthg)) && blank(cell(r, c.ftag)) && blank(cell(r, c.ftr)) {
+        return Ok(Row::Fixture(FixtureRecord {
+            line: 0,
+            league,
+            date,
+            time,
+            home_team,
+            away_team,
+            odds: odds_of(c, r),
+        }));
+    }
+    let home_goals = value::count(cell(r, c.fthg).unwrap_or(b""), "FTHG")?;
+    let away_goals = value::count(cell(r, c.ftag).unwrap_or(b""), "FTAG")?;
     let result = Outcome::from_goals(home_goals, away_goals);
     if let Some(stated) = result_column(r, c.ftr, "FTR")?
         && stated != result
@@ -189,19 +257,8 @@ pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<MatchRecord, 
         home_red: value::optional_count(cell(r, c.hr), "HR")?,
         away_red: value::optional_count(cell(r, c.ar), "AR")?,
     };
-    let odds = OddsSet {
-        pinnacle_open: three(r, c.pinnacle_open),
-        pinnacle_close: three(r, c.pinnacle_close),
-        average_open: three(r, c.average_open),
-        average_close: three(r, c.average_close),
-        max_open: three(r, c.max_open),
-        bet365: three(r, c.bet365),
-        over_under_open: two(r, c.over_under_open),
-        over_under_close: two(r, c.over_under_close),
-        pinnacle_over_under_open: two(r, c.pinnacle_over_under_open),
-        pinnacle_over_under_close: two(r, c.pinnacle_over_under_close),
-    };
-    Ok(MatchRecord {
+    let odds = odds_of(c, r);
+    Ok(Row::Played(MatchRecord {
         line: 0,
         league,
         date,
@@ -216,5 +273,5 @@ pub(crate) fn from_row(c: &Columns, r: &csv::ByteRecord) -> Result<MatchRecord, 
         half_time_result,
         stats,
         odds,
-    })
+    }))
 }

@@ -277,3 +277,94 @@ fn the_market_reads_the_best_price_each_season_has() {
         None
     );
 }
+
+#[test]
+fn a_fixtures_file_has_no_result_columns() {
+    let text = "\u{feff}Div,Date,Time,HomeTeam,AwayTeam,Referee,B365H,B365D,B365A,PSH,PSD,PSA,AvgH,AvgD,AvgA\r\n\
+        E0,20/12/2025,15:00,Arsenal,Everton,,1.30,5.50,10.0,1.31,5.60,11.2,1.30,5.40,10.1\r\n\
+        SP1,21/12/2025,20:00,Sevilla,Betis,,,,,,,,2.40,3.20,3.00\r\n\
+        E0,20/12/2025,12:30,Chelsea,Fulham,,,,,,,,,,\r\n";
+    let file = parse_file(text.as_bytes(), "fixtures.csv").unwrap();
+    assert!(file.played.is_empty());
+    let f = &file.fixtures;
+    assert_eq!(f.len(), 3);
+    // Sorted by date and kick-off time.
+    assert_eq!(
+        f.iter().map(|f| f.home_team.as_str()).collect::<Vec<_>>(),
+        ["Chelsea", "Arsenal", "Sevilla"]
+    );
+    assert_eq!(f[1].line, 2);
+    assert_eq!(f[1].season(), "2025-26");
+    assert_eq!(
+        f[1].odds.pinnacle_open,
+        Some(Odds1x2 {
+            home: 1.31,
+            draw: 5.6,
+            away: 11.2
+        })
+    );
+    assert!(f[0].odds.market().is_none());
+    assert!(f[2].odds.market().is_some());
+    assert_eq!(f[2].league, "SP1");
+}
+
+#[test]
+fn season_rows_without_a_result_are_fixtures() {
+    let text = format!(
+        "{HEADER}\nE0,16/08/2024,A,B,1,0,H,0,0,D,3,1,2.0,3.5,4.0,2.1,3.4,3.9\n\
+         E0,17/08/2024,C,D,,,,,,,,,2.0,3.5,4.0,,,\n"
+    );
+    let file = parse_file(text.as_bytes(), "season.csv").unwrap();
+    assert_eq!(file.played.len(), 1);
+    assert_eq!(file.fixtures.len(), 1);
+    assert_eq!(file.fixtures[0].home_team, "C");
+    assert_eq!(file.fixtures[0].line, 3);
+    // `parse` keeps the played matches only.
+    assert_eq!(parse(text.as_bytes(), "season.csv").unwrap().len(), 1);
+    // Half a score, or a result without a score, is an error, not a fixture.
+    for (row, message) in [
+        ("E0,17/08/2024,C,D,1,,", "FTAG is empty"),
+        ("E0,17/08/2024,C,D,,,H", "FTHG is empty"),
+    ] {
+        let text = format!("Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\n{row}\n");
+        let e = parse_file(text.as_bytes(), "half.csv").unwrap_err();
+        assert_eq!(e.to_string(), format!("half.csv:2: {message}"), "{row}");
+    }
+    // A fixture may not repeat a played match.
+    let text = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,17/08/2024,C,D,1,1\nE0,17/08/2024,C,D,,\n";
+    let e = parse_file(text.as_bytes(), "dup.csv").unwrap_err();
+    assert_eq!(e.line, 3);
+}
+
+proptest! {
+    #[test]
+    fn every_row_is_either_played_or_a_fixture(
+        rows in proptest::collection::vec((any::<bool>(), 0u16..9, 0u16..9), 1..30)
+    ) {
+        let mut text = String::from("Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\n");
+        for (i, (played, h, a)) in rows.iter().enumerate() {
+            let day = 1 + i % 28;
+            let month = 1 + i / 28;
+            if *played {
+                let r = Outcome::from_goals(*h, *a).code();
+                text.push_str(&format!("E0,{day:02}/{month:02}/2024,T{i},U{i},{h},{a},{r}\n"));
+            } else {
+                text.push_str(&format!("E0,{day:02}/{month:02}/2024,T{i},U{i},,,\n"));
+            }
+        }
+        let file = parse_file(text.as_bytes(), "mixed.csv").unwrap();
+        let played = rows.iter().filter(|r| r.0).count();
+        prop_assert_eq!(file.played.len(), played);
+        prop_assert_eq!(file.fixtures.len(), rows.len() - played);
+        for f in &file.fixtures {
+            prop_assert!(!rows[(f.line - 2) as usize].0);
+        }
+    }
+}
+
+#[test]
+fn crlf_lines_are_counted() {
+    let text = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\r\nE0,01/08/2024,A,B,1,0\r\nE0,02/08/2024,C,D,1,0\r\n";
+    let rows = parse(text.as_bytes(), "crlf.csv").unwrap();
+    assert_eq!((rows[0].line, rows[1].line), (2, 3));
+}
