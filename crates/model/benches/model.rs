@@ -120,6 +120,33 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// A whole 20-team season left to play (380 matches), 10,000 times: the season-odds job.
+fn season_simulation(c: &mut Criterion) {
+    use fp_model::markets::ScoreMatrix;
+    use fp_model::season::{Remaining, SeasonRules, Standing, simulate};
+    let n = 20;
+    let standings = vec![Standing::default(); n];
+    let remaining: Vec<Remaining> = (0..n)
+        .flat_map(|h| (0..n).filter(move |&a| a != h).map(move |a| (h, a)))
+        .map(|(home, away)| Remaining {
+            home,
+            away,
+            scores: ScoreMatrix::dixon_coles(
+                1.0 + 0.05 * (n - home) as f64,
+                0.8 + 0.04 * (n - away) as f64,
+                -0.05,
+            ),
+        })
+        .collect();
+    let rules = SeasonRules::default();
+    let mut group = c.benchmark_group("season");
+    group.sample_size(10);
+    group.bench_function("simulate_10000_seasons_380_matches", |b| {
+        b.iter(|| simulate(black_box(&standings), black_box(&remaining), rules))
+    });
+    group.finish();
+}
+
 /// The matches' own margin-free prices (the inversion benchmark's inputs).
 fn records_prices(games: &[Game]) -> Vec<fp_model::market::MarketPrices> {
     games
@@ -128,5 +155,5 @@ fn records_prices(games: &[Game]) -> Vec<fp_model::market::MarketPrices> {
         .collect()
 }
 
-criterion_group!(model, benches);
+criterion_group!(model, benches, season_simulation);
 criterion_main!(model);

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod odds;
 pub mod ordered_logit;
 pub mod predictor;
+pub mod season;
 
 #[cfg(test)]
 mod testutil;
