@@ -10,7 +10,7 @@ use fp_model::facts::{self, FormEntry, HeadToHead, TeamRecord};
 use fp_model::markets::{Markets, ScoreMatrix};
 use fp_model::predictor::Forecast;
 use fp_model::{Game, TeamId};
-use fp_storage::{League, ModelVersion, Store, Team};
+use fp_storage::{League, ModelVersion, Store, StoredFixture, Team};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +28,10 @@ pub struct LeagueEntry {
     pub rating_history: HashMap<i64, Vec<(NaiveDate, f64)>>,
     /// Indices into `games` of each team's matches, oldest first.
     by_team: HashMap<TeamId, Vec<usize>>,
+    /// Fixtures without a result, soonest first.
+    pub fixtures: Vec<StoredFixture>,
+    /// The season odds, once computed (see `LeagueEntry::season_outlook`).
+    pub(crate) outlook: std::sync::OnceLock<Option<crate::outlook::SeasonOutlook>>,
 }
 
 /// Two teams of a league with a model, checked but not yet predicted.
@@ -112,6 +116,7 @@ impl Catalog {
         };
         for league in store.leagues().await? {
             let teams = store.teams(league.id).await?;
+            let fixtures = store.upcoming_fixtures(league.id).await?;
             let matches = store.league_matches(league.id).await?;
             let games: Vec<Game> = matches.iter().map(game_of).collect();
             let by_name = teams
@@ -158,6 +163,8 @@ impl Catalog {
                 model,
                 rating_history,
                 by_team,
+                fixtures,
+                outlook: std::sync::OnceLock::new(),
             });
         }
         Ok(catalog)
@@ -240,6 +247,11 @@ impl LeagueEntry {
             .unwrap_or_default()
             .iter()
             .map(|&i| &self.games[i])
+    }
+
+    /// The date of a team's newest result.
+    pub(crate) fn team_last_game(&self, team: TeamId) -> Option<NaiveDate> {
+        self.team_games(team).next_back().map(|g| g.date)
     }
 
     pub fn form(&self, team: i64, n: usize) -> Vec<FormEntry> {

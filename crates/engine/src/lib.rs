@@ -3,14 +3,20 @@
 
 mod catalog;
 mod cleanup;
+mod fixtures;
+mod outlook;
 mod refit;
 pub mod scheduler;
+mod season;
 
 pub use catalog::{
     Catalog, Fixture, FixturePrediction, LeagueEntry, LookupError, RankedTeam, TeamRatings,
     stored_markets,
 };
 pub use cleanup::{CleanupOptions, CleanupReport, cleanup_predictions};
+pub use fixtures::forecast_fixtures;
+pub use outlook::SeasonOutlook;
+pub use season::season_of;
 
 pub use refit::{
     RefitOutcome, fit_from_matches, game_of, load_current_models, refit_all, refit_league,

@@ -1,6 +1,7 @@
 use crate::IngestError;
 use fp_storage::{
-    HalfTime, ImportCounts, MatchOdds, MatchStats, NewMatch, Prices1x2, PricesOverUnder, Store,
+    FileCounts, FixturePrices, HalfTime, ImportCounts, MatchOdds, MatchStats, NewFixture, NewMatch,
+    Prices1x2, PricesOverUnder, Store,
 };
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct FileOutcome {
     pub file: String,
-    pub result: Result<ImportCounts, IngestError>,
+    pub result: Result<FileCounts, IngestError>,
 }
 
 /// The summary of an import run.
@@ -17,7 +18,11 @@ pub struct FileOutcome {
 pub struct ImportReport {
     pub files_ok: usize,
     pub files_failed: usize,
+    /// Played matches.
     pub counts: ImportCounts,
+    pub fixtures: ImportCounts,
+    /// Stored predictions the new results graded.
+    pub graded: u64,
     pub errors: Vec<String>,
     pub elapsed: Duration,
 }
@@ -27,16 +32,23 @@ impl ImportReport {
         self.files_failed == 0
     }
 
-    /// Whether any match was inserted or changed (models then need a refit).
+    /// Whether any result was inserted or changed (models then need a refit).
     pub fn changed_data(&self) -> bool {
-        self.counts.inserted + self.counts.updated > 0
+        self.counts.changed()
+    }
+
+    /// Whether anything stored changed, fixtures included (servers then reload).
+    pub fn changed_anything(&self) -> bool {
+        self.counts.changed() || self.fixtures.changed()
     }
 
     pub(crate) fn add(&mut self, outcome: &FileOutcome) {
         match &outcome.result {
             Ok(c) => {
                 self.files_ok += 1;
-                self.counts += *c;
+                self.counts += c.matches;
+                self.fixtures += c.fixtures;
+                self.graded += c.graded;
             }
             Err(e) => {
                 self.files_failed += 1;
@@ -48,16 +60,24 @@ impl ImportReport {
 
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = &self.counts;
         write!(
             f,
-            "{} file(s) imported, {} rejected; matches: {} inserted, {} updated, {} unchanged; {:.2}s",
-            self.files_ok,
-            self.files_failed,
-            self.counts.inserted,
-            self.counts.updated,
-            self.counts.unchanged,
-            self.elapsed.as_secs_f64()
-        )
+            "{} file(s) imported, {} rejected; matches: {} inserted, {} updated, {} unchanged",
+            self.files_ok, self.files_failed, c.inserted, c.updated, c.unchanged,
+        )?;
+        let x = &self.fixtures;
+        if x.inserted + x.updated + x.unchanged > 0 {
+            write!(
+                f,
+                "; fixtures: {} inserted, {} updated, {} unchanged",
+                x.inserted, x.updated, x.unchanged
+            )?;
+        }
+        if self.graded > 0 {
+            write!(f, "; {} prediction(s) graded", self.graded)?;
+        }
+        write!(f, "; {:.2}s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -66,10 +86,36 @@ pub async fn import_bytes(
     store: &Store,
     bytes: &[u8],
     name: &str,
-) -> Result<ImportCounts, IngestError> {
-    let records = parse_matches(bytes, name)?;
+) -> Result<FileCounts, IngestError> {
+    let file = fp_csv::parse_file(bytes, name)?;
+    let matches: Vec<NewMatch> = file.played.iter().map(new_match).collect();
+    // Fixtures only of leagues with results (stored, or in this file): `fixtures.csv` lists
+    // every league football-data.co.uk covers, and a league without results cannot be
+    // predicted.
+    let mut fixtures: Vec<NewFixture> = Vec::new();
+    if !file.fixtures.is_empty() {
+        let storage = |source| IngestError::Storage {
+            file: name.to_string(),
+            source,
+        };
+        let mut known: std::collections::HashSet<String> = store
+            .leagues()
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .filter(|l| l.matches > 0)
+            .map(|l| l.code)
+            .collect();
+        known.extend(file.played.iter().map(|m| m.league.clone()));
+        fixtures = file
+            .fixtures
+            .iter()
+            .filter(|f| known.contains(&f.league))
+            .map(new_fixture)
+            .collect();
+    }
     store
-        .import_matches(&records)
+        .import_file(&matches, &fixtures)
         .await
         .map_err(|source| IngestError::Storage {
             file: name.to_string(),
@@ -103,21 +149,50 @@ pub async fn import_files(
     report
 }
 
+fn prices_1x2(o: Option<fp_csv::Odds1x2>) -> Option<Prices1x2> {
+    o.map(|o| Prices1x2 {
+        home: o.home,
+        draw: o.draw,
+        away: o.away,
+    })
+}
+
+fn prices_ou(o: Option<fp_csv::OverUnder>) -> Option<PricesOverUnder> {
+    o.map(|o| PricesOverUnder {
+        over: o.over,
+        under: o.under,
+    })
+}
+
+/// What storage keeps of a fixture row: its pre-match prices (a closing price, where a file
+/// has one before kick-off, stands in for a missing pre-match one).
+pub fn new_fixture(r: &fp_csv::FixtureRecord) -> NewFixture {
+    let o = &r.odds;
+    NewFixture {
+        league: r.league.clone(),
+        league_name: fp_csv::league_name(&r.league)
+            .unwrap_or(&r.league)
+            .to_string(),
+        season: r.season(),
+        date: r.date,
+        kickoff_time: r.time.clone(),
+        home_team: r.home_team.clone(),
+        away_team: r.away_team.clone(),
+        prices: FixturePrices {
+            pinnacle: prices_1x2(o.pinnacle_open.or(o.pinnacle_close)),
+            average: prices_1x2(o.average_open.or(o.average_close)),
+            bet365: prices_1x2(o.bet365),
+            over_under: prices_ou(o.over_under_open.or(o.over_under_close)),
+            pinnacle_over_under: prices_ou(
+                o.pinnacle_over_under_open.or(o.pinnacle_over_under_close),
+            ),
+        },
+    }
+}
+
 /// What storage keeps of a parsed row.
 pub fn new_match(r: &fp_csv::MatchRecord) -> NewMatch {
-    let p3 = |o: Option<fp_csv::Odds1x2>| {
-        o.map(|o| Prices1x2 {
-            home: o.home,
-            draw: o.draw,
-            away: o.away,
-        })
-    };
-    let p2 = |o: Option<fp_csv::OverUnder>| {
-        o.map(|o| PricesOverUnder {
-            over: o.over,
-            under: o.under,
-        })
-    };
+    let (p3, p2) = (prices_1x2, prices_ou);
     let s = &r.stats;
     let half_time = (r.half_time_home_goals.is_some()
         || r.half_time_away_goals.is_some()

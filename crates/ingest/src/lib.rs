@@ -9,7 +9,9 @@ mod import;
 mod sync;
 
 pub use files::collect_csv_files;
-pub use import::{FileOutcome, ImportReport, import_bytes, import_files, new_match, parse_matches};
+pub use import::{
+    FileOutcome, ImportReport, import_bytes, import_files, new_fixture, new_match, parse_matches,
+};
 pub use sync::{SyncConfig, SyncTarget, season_code, sync};
 
 use thiserror::Error;

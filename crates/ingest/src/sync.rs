@@ -17,6 +17,10 @@ pub struct SyncConfig {
     /// e.g. `https://www.football-data.co.uk/mmz4281`; files are at `{base}/{yyzz}/{DIV}.csv`.
     pub base_url: String,
     pub targets: Vec<SyncTarget>,
+    /// The upcoming matches of every league in one file (football-data.co.uk's
+    /// `https://www.football-data.co.uk/fixtures.csv`), fetched after the seasons; `None` to
+    /// skip. Only the fixtures of leagues with results are kept.
+    pub fixtures_url: Option<String>,
     pub timeout: Duration,
 }
 
@@ -84,6 +88,21 @@ pub async fn sync(
             Err(e) => (format!("{} {}", target.league, target.season), Err(e)),
         };
         let outcome = FileOutcome { file, result };
+        report.add(&outcome);
+        progress(&outcome);
+    }
+    if let Some(url) = &config.fixtures_url {
+        let (timeout, fetch_url) = (config.timeout, url.clone());
+        let result = match tokio::task::spawn_blocking(move || download(&fetch_url, timeout)).await
+        {
+            Ok(Ok(bytes)) => import_bytes(store, &bytes, url).await,
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(IngestError::Invalid(format!("download task failed: {e}"))),
+        };
+        let outcome = FileOutcome {
+            file: url.clone(),
+            result,
+        };
         report.add(&outcome);
         progress(&outcome);
     }

@@ -9,7 +9,10 @@
 mod accounts;
 mod cleanup;
 mod config;
+mod data_state;
 mod error;
+mod fixtures;
+mod grading;
 mod import;
 mod jobs;
 mod leagues;
@@ -20,13 +23,16 @@ mod predictions;
 mod sessions;
 mod store;
 mod tokens;
+mod track_record;
 
 pub use accounts::User;
 pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
+pub use fixtures::{FixtureForecast, StoredFixture};
 pub use import::{
-    HalfTime, ImportCounts, MatchOdds, MatchStats, NewMatch, Prices1x2, PricesOverUnder,
+    FileCounts, FixturePrices, HalfTime, ImportCounts, MatchOdds, MatchStats, NewFixture, NewMatch,
+    Prices1x2, PricesOverUnder,
 };
 pub use jobs::JobRun;
 pub use leagues::{League, Team};
@@ -41,6 +47,7 @@ pub use sessions::{NewSession, PurgeReport, Revocation, SessionRecord};
 pub use sqlx::Error as SqlxError;
 pub use store::{Pool, Store};
 pub use tokens::{ApiToken, TokenOwner};
+pub use track_record::GradedForecast;
 
 #[cfg(feature = "testing")]
 pub mod testing;

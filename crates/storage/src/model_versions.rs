@@ -32,17 +32,26 @@ impl Store {
         let sql = "INSERT INTO model_versions \
                    (league_id, kind, params, fitted_at, data_from, data_to, n_matches, backtest_rps) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
-        Ok(on_pool!(&self.write, |p| sqlx::query_scalar(sql)
-            .bind(v.league_id)
-            .bind(&v.kind)
-            .bind(&v.params)
-            .bind(Utc::now())
-            .bind(v.data_from)
-            .bind(v.data_to)
-            .bind(v.n_matches)
-            .bind(v.backtest_rps)
-            .fetch_one(p)
-            .await?))
+        // A new model changes what servers show: the data version moves with it.
+        Ok(on_pool!(&self.write, |p| {
+            let mut tx = p.begin().await?;
+            let id = sqlx::query_scalar(sql)
+                .bind(v.league_id)
+                .bind(&v.kind)
+                .bind(&v.params)
+                .bind(Utc::now())
+                .bind(v.data_from)
+                .bind(v.data_to)
+                .bind(v.n_matches)
+                .bind(v.backtest_rps)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(crate::data_state::BUMP)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            id
+        }))
     }
 
     /// The newest model version of every league.

@@ -327,7 +327,7 @@ fn insert_into() -> &'static str {
 }
 
 /// Values bound per row.
-const ROW_VALUES: usize = 16;
+const ROW_VALUES: usize = 17;
 
 /// The largest statement: a batch goes in statements of 64, 32, …, 1 rows (binary digits of
 /// its size), so a handful of prepared statements serve every batch size.
@@ -377,6 +377,7 @@ fn insert_rows(conn: &Connection, rows: &[NewPrediction]) -> rusqlite::Result<Ve
             &r.outcome.code(),
             &r.confidence,
             &r.model_version_id,
+            &r.fixture_id,
         ];
         for (j, v) in values.iter().enumerate() {
             stmt.raw_bind_parameter(at + j + 1, v)?;

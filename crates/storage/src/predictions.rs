@@ -67,6 +67,8 @@ pub struct NewPrediction {
     pub outcome: Outcome,
     pub confidence: f64,
     pub model_version_id: Option<i64>,
+    /// The fixture the prediction was made from, if any (it is then graded by that fixture).
+    pub fixture_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -94,13 +96,14 @@ pub struct PredictionRow {
     pub actual_home_goals: Option<i64>,
     pub actual_away_goals: Option<i64>,
     pub actual_result: Option<String>,
+    pub fixture_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT p.id, p.created_at, p.league_id, l.code AS league_code, \
     p.home_team_id, p.away_team_id, h.name AS home_team, a.name AS away_team, \
     p.p_home, p.p_draw, p.p_away, p.predicted_home_goals, p.predicted_away_goals, \
     p.xg_home, p.xg_away, p.outcome, p.confidence, p.model_version_id, p.is_archived, \
-    p.actual_home_goals, p.actual_away_goals, p.actual_result";
+    p.actual_home_goals, p.actual_away_goals, p.actual_result, p.fixture_id";
 
 const FROM: &str = " FROM predictions p JOIN leagues l ON l.id = p.league_id \
     JOIN teams h ON h.id = p.home_team_id JOIN teams a ON a.id = p.away_team_id";
@@ -117,6 +120,8 @@ struct PageRow {
 pub struct HistoryFilter {
     pub league_id: Option<i64>,
     pub outcome: Option<Outcome>,
+    /// Only graded predictions (`Some(true)`) or only those still waiting (`Some(false)`).
+    pub graded: Option<bool>,
 }
 
 /// One page of a visitor's active predictions, newest first.
@@ -141,12 +146,12 @@ pub struct HistoryFingerprint {
     pub newest: Option<DateTime<Utc>>,
 }
 
-/// Rows per INSERT statement (18 values each, well under SQLite's limit of bound values).
+/// Rows per INSERT statement (19 values each, well under SQLite's limit of bound values).
 pub const INSERT_CHUNK: usize = 500;
 
 pub(crate) const INSERT_COLUMNS: &str = "user_id, session_id, created_at, league_id, home_team_id, \
      away_team_id, p_home, p_draw, p_away, predicted_home_goals, predicted_away_goals, xg_home, \
-     xg_away, outcome, confidence, model_version_id, is_archived";
+     xg_away, outcome, confidence, model_version_id, fixture_id, is_archived";
 
 /// Allocates `$1` prediction ids from PostgreSQL's identity sequence.
 const NEXT_IDS: &str =
@@ -194,6 +199,7 @@ where
             .push_bind(r.outcome.code().to_string())
             .push_bind(r.confidence)
             .push_bind(r.model_version_id)
+            .push_bind(r.fixture_id)
             .push_bind(false);
     });
     qb
@@ -338,6 +344,11 @@ impl Store {
                     qb.push(format!(" AND {alias}.outcome = "))
                         .push_bind(outcome.code().to_string());
                 }
+                match filter.graded {
+                    Some(true) => qb.push(format!(" AND {alias}.actual_result IS NOT NULL")),
+                    Some(false) => qb.push(format!(" AND {alias}.actual_result IS NULL")),
+                    None => qb,
+                };
             };
             // One round trip: the page, with the owner's total from a scalar subquery that the
             // database evaluates once.

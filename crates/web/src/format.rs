@@ -99,3 +99,66 @@ mod tests {
         assert_eq!(pct(0.99996), "100.0%");
     }
 }
+
+/// How recent a league's data is, in words, and whether it is plainly out of date: the
+/// newest result more than 14 days old while a season is being played (August to May).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freshness {
+    pub text: String,
+    pub stale: bool,
+}
+
+/// Days after which results count as old during a season.
+pub const STALE_AFTER_DAYS: i64 = 14;
+
+pub fn freshness(newest: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Freshness {
+    use chrono::Datelike;
+    let Some(newest) = newest else {
+        return Freshness {
+            text: "No results in the data yet.".into(),
+            stale: true,
+        };
+    };
+    let age = (today - newest).num_days();
+    let in_season = !matches!(today.month(), 6 | 7);
+    let date = newest.format("%-d %b %Y");
+    if in_season && age > STALE_AFTER_DAYS {
+        Freshness {
+            text: format!(
+                "Out of date: the newest result is from {date}, {age} days ago. Matches played \
+                 since are not in these figures (run `football-predictor sync` or import newer \
+                 files)."
+            ),
+            stale: true,
+        }
+    } else {
+        Freshness {
+            text: format!("Results up to {date}."),
+            stale: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod freshness_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn old_results_during_a_season_are_called_out() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let f = freshness(Some(d(2025, 12, 14)), d(2025, 12, 20));
+        assert_eq!(
+            f,
+            Freshness {
+                text: "Results up to 14 Dec 2025.".into(),
+                stale: false
+            }
+        );
+        let f = freshness(Some(d(2025, 12, 14)), d(2026, 1, 10));
+        assert!(f.stale && f.text.contains("27 days ago"), "{f:?}");
+        // The summer break: no season, no warning.
+        assert!(!freshness(Some(d(2026, 5, 24)), d(2026, 7, 20)).stale);
+        assert!(freshness(None, d(2026, 7, 20)).stale);
+    }
+}

@@ -34,7 +34,7 @@ mod templates;
 
 pub use config::{
     AppConfig, BODY_LIMIT, CacheConfig, MetricsAccess, NO_DATA_HINT, OriginRules, Rate,
-    RateLimitConfig, Timeouts,
+    RateLimitConfig, SeasonConfig, Timeouts,
 };
 pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use ops::metrics::install as install_metrics;

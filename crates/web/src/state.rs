@@ -8,6 +8,7 @@ use crate::services::forecasts::Forecasts;
 use crate::services::history::Histories;
 use crate::services::limits::Limiters;
 use crate::services::lockouts::Lockouts;
+use crate::services::matchday::ModelRecord;
 use crate::services::passwords::Passwords;
 use crate::services::revocations::Revocations;
 use crate::services::sessions::{CACHE_TTL, Sessions};
@@ -48,6 +49,9 @@ struct Inner {
     passwords: Passwords,
     lockouts: Lockouts,
     prediction_count: PredictionCount,
+    model_record: ModelRecord,
+    /// The database's data version the catalog was loaded at (see `spawn_data_watch`).
+    data_version: std::sync::atomic::AtomicI64,
     config: AppConfig,
 }
 
@@ -55,6 +59,11 @@ impl AppState {
     /// Loads the catalog (leagues, teams, results, models), starts the prediction writer and,
     /// with Redis, the watch on the shared data generation.
     pub async fn new(store: Store, config: AppConfig) -> Result<AppState, StartError> {
+        // Read before the catalog: a change made while it loads is seen by the first poll.
+        let data_version = store
+            .data_version()
+            .await
+            .map_err(fp_engine::EngineError::from)?;
         let catalog = Catalog::load(&store).await?;
         let link = match config.cache.redis_url.as_deref().filter(|u| !u.is_empty()) {
             Some(url) => Some(Arc::new(RedisLink::new(url, config.cache.redis)?)),
@@ -94,10 +103,17 @@ impl AppState {
                 passwords: Passwords::new(config.password_workers, config.password_queue),
                 lockouts: Lockouts::new(config.rate_limits.lockout_after),
                 prediction_count: PredictionCount::default(),
+                model_record: ModelRecord::default(),
+                data_version: data_version.into(),
                 config,
             }),
         };
+        warm_season_odds(state.catalog(), &state.inner.config.season);
         spawn_revocation_watch(Arc::downgrade(&state.inner));
+        spawn_data_watch(
+            Arc::downgrade(&state.inner),
+            state.inner.config.cache.generation_poll,
+        );
         if state.inner.forecasts.cache().redis().is_some() {
             spawn_generation_watch(
                 Arc::downgrade(&state.inner),
@@ -170,6 +186,10 @@ impl AppState {
         &self.inner.prediction_count
     }
 
+    pub(crate) fn model_record(&self) -> &ModelRecord {
+        &self.inner.model_record
+    }
+
     pub(crate) fn config(&self) -> &AppConfig {
         &self.inner.config
     }
@@ -177,13 +197,64 @@ impl AppState {
 
 impl Inner {
     async fn reload_catalog(&self) -> Result<(), fp_engine::EngineError> {
+        let version = self.store.data_version().await?;
         let fresh = Arc::new(Catalog::load(&self.store).await?);
+        warm_season_odds(fresh.clone(), &self.config.season);
         match self.catalog.write() {
             Ok(mut c) => *c = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        self.data_version
+            .fetch_max(version, std::sync::atomic::Ordering::Relaxed);
+        self.histories.forget_all();
         Ok(())
     }
+}
+
+/// Simulates every league's season of a newly loaded catalog on a blocking thread, so that no
+/// visitor waits for it (a request that comes first waits for the same computation).
+fn warm_season_odds(catalog: Arc<Catalog>, season: &crate::config::SeasonConfig) {
+    let season = season.clone();
+    tokio::task::spawn_blocking(move || {
+        for entry in &catalog.leagues {
+            entry.season_outlook(season.rules(&entry.league.code));
+        }
+    });
+}
+
+/// Another process (the CLI, another instance) changed the data in the database: reload it.
+/// One cheap read per poll, with or without Redis. Ends when the server state is dropped.
+fn spawn_data_watch(inner: Weak<Inner>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let Some(inner) = inner.upgrade() else { return };
+            let seen = inner
+                .data_version
+                .load(std::sync::atomic::Ordering::Relaxed);
+            match inner.store.data_version().await {
+                Ok(v) if v != seen => {
+                    failing = false;
+                    tracing::info!(
+                        data_version = v,
+                        "the data changed in the database: reloading leagues and models"
+                    );
+                    if let Err(e) = inner.reload_catalog().await {
+                        tracing::error!(error = %e, "cannot reload leagues and models");
+                    }
+                }
+                Ok(_) => failing = false,
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "cannot read the data version");
+                }
+                Err(_) => {}
+            }
+        }
+    });
 }
 
 /// Reads what other instances revoked, every [`Revocations::POLL`]. Ends when the server

@@ -82,6 +82,7 @@ pub async fn run(db: &DbArgs, args: GenerateLoadArgs) -> anyhow::Result<()> {
             },
             confidence: p_home.max(1.0 - p_home - p_draw),
             model_version_id: None,
+            fixture_id: None,
         });
         made += 1;
         if batch.len() == 10_000 || made == args.predictions {

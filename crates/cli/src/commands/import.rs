@@ -20,13 +20,14 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ImportArgs) -> anyhow::Re
     let report = import_paths(&store, &args.paths).await?;
     println!("{report}");
     refit_if_changed(&store, &report, args.no_refit).await?;
-    if report.changed_data() {
+    if report.changed_anything() {
         cache.announce_new_data().await;
     }
     finish(&report)
 }
 
-/// New or corrected results make the stored models stale: fit them again.
+/// New or corrected results make the stored models stale: fit them again (which also
+/// forecasts the fixtures); new fixtures alone are forecast by the current models.
 pub async fn refit_if_changed(
     store: &Store,
     report: &ImportReport,
@@ -34,6 +35,17 @@ pub async fn refit_if_changed(
 ) -> anyhow::Result<()> {
     if report.changed_data() && !skip {
         crate::commands::refit::refit(store).await?;
+    } else if report.changed_anything() {
+        forecast_fixtures(store).await?;
+    }
+    Ok(())
+}
+
+/// Stores the served models' forecasts of the upcoming fixtures (graded when they are played).
+pub async fn forecast_fixtures(store: &Store) -> anyhow::Result<()> {
+    let n = fp_engine::forecast_fixtures(store).await?;
+    if n > 0 {
+        println!("{n} fixture forecast(s) stored");
     }
     Ok(())
 }

@@ -38,5 +38,5 @@ pub async fn refit(store: &Store) -> anyhow::Result<()> {
                 .map_or("n/a".to_string(), |r| format!("{r:.4}"))
         );
     }
-    Ok(())
+    crate::commands::import::forecast_fixtures(store).await
 }

@@ -56,6 +56,12 @@ pub struct ServeArgs {
     /// Password hashes that may wait; beyond, logins are answered 503 with Retry-After
     #[arg(long, env = "PASSWORD_QUEUE", default_value_t = 16)]
     pub password_queue: usize,
+    /// Seasons played per season-odds simulation
+    #[arg(long, env = "SEASON_SIMULATIONS", default_value_t = 10_000)]
+    pub season_simulations: usize,
+    /// Relegation places per league where not 3, e.g. D1=2,SP1=3
+    #[arg(long, env = "RELEGATION_PLACES", default_value = "", value_parser = parse_places)]
+    pub relegation_places: std::collections::HashMap<String, usize>,
     /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated IPs
     /// or CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1)
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
@@ -172,6 +178,9 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
                 let fitted = fp_engine::refit_all(app.store(), |_| {})
                     .await
                     .map_err(|e| e.to_string())?;
+                fp_engine::forecast_fixtures(app.store())
+                    .await
+                    .map_err(|e| e.to_string())?;
                 app.reload().await.map_err(|e| e.to_string())?;
                 Ok(format!("{} leagues refitted", fitted.len()))
             }
@@ -187,6 +196,11 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
                 let report = fp_ingest::sync(app.store(), &config, |_| {}).await;
                 if report.changed_data() {
                     fp_engine::refit_all(app.store(), |_| {})
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                if report.changed_anything() {
+                    fp_engine::forecast_fixtures(app.store())
                         .await
                         .map_err(|e| e.to_string())?;
                     app.reload().await.map_err(|e| e.to_string())?;
@@ -210,7 +224,7 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
         let report = import_paths(&store, &args.import).await?;
         println!("{report}");
         refit_if_changed(&store, &report, false).await?;
-        if report.changed_data() {
+        if report.changed_anything() {
             cache.announce_new_data().await;
         }
         finish(&report)?;
@@ -249,6 +263,10 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
             .password_workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
         password_queue: args.password_queue,
+        season: fp_web::SeasonConfig {
+            simulations: args.season_simulations.max(1),
+            relegation: args.relegation_places.clone(),
+        },
     };
     let state = AppState::new(store, config)
         .await
@@ -306,4 +324,9 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: draining requests in flight");
+}
+
+/// `D1=2,SP1=3` → relegation places by league.
+fn parse_places(text: &str) -> Result<std::collections::HashMap<String, usize>, String> {
+    fp_web::SeasonConfig::parse_relegation(text)
 }

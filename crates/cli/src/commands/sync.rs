@@ -35,6 +35,14 @@ pub struct SyncSettings {
     /// Seasons (e.g. 2024-25), comma-separated; default: the current season
     #[arg(long, env = "SYNC_SEASONS", value_delimiter = ',')]
     pub seasons: Vec<String>,
+    /// The upcoming matches of every league in one file; empty to skip (only the fixtures of
+    /// synced leagues are kept)
+    #[arg(
+        long,
+        env = "FOOTBALL_DATA_FIXTURES_URL",
+        default_value = "https://www.football-data.co.uk/fixtures.csv"
+    )]
+    pub fixtures_url: String,
     /// Seconds one download may take
     #[arg(long, env = "SYNC_TIMEOUT", default_value_t = 60)]
     pub timeout: u64,
@@ -66,6 +74,7 @@ impl SyncSettings {
         Ok(SyncConfig {
             base_url: self.base_url.clone(),
             targets,
+            fixtures_url: Some(self.fixtures_url.trim().to_string()).filter(|u| !u.is_empty()),
             timeout: Duration::from_secs(self.timeout),
         })
     }
@@ -78,7 +87,8 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let config = args.settings.config()?;
     let store = db.open().await?;
-    let bar = progress::bar(config.targets.len() as u64, "syncing");
+    let files = config.targets.len() + usize::from(config.fixtures_url.is_some());
+    let bar = progress::bar(files as u64, "syncing");
     let report = sync(&store, &config, |outcome| {
         if let Err(e) = &outcome.result {
             bar.suspend(|| eprintln!("failed: {e}"));
@@ -89,7 +99,7 @@ pub async fn run(
     bar.finish_and_clear();
     println!("{report}");
     refit_if_changed(&store, &report, args.no_refit).await?;
-    if report.changed_data() {
+    if report.changed_anything() {
         cache.announce_new_data().await;
     }
     finish(&report)

@@ -116,26 +116,24 @@ async fn login_form(c: &Client, base: &str, path: &str, user: &str, password: &s
     wait_for_url(c, |u| u.ends_with("/history")).await;
 }
 
-#[tokio::test]
-async fn a_visitor_predicts_manages_history_and_registers_in_a_real_browser() {
-    let Some(data) = fp_testdata::football_data_dir() else {
-        return;
-    };
-    if !browser_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
+/// `serve` on a free port over a new SQLite file, importing `data` first.
+fn start_server(
+    db: &std::path::Path,
+    data: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (Kill, String) {
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_football-predictor"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("b.db").display()),
-        )
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_football-predictor"));
+    cmd.env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("BIND", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut server = cmd
         .arg("serve")
         .arg("--import")
-        .arg(&data)
+        .arg(data)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -148,9 +146,15 @@ async fn a_visitor_predicts_manages_history_and_registers_in_a_real_browser() {
         assert!(out.read_line(&mut line).unwrap() > 0, "server exited");
     }
     let base = line.trim().trim_start_matches("listening on ").to_string();
+    // Keep reading the server's output so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in out.lines() {});
+    (server, base)
+}
 
+/// Headless Chromium through chromedriver on a free port.
+async fn start_browser() -> (Kill, tempfile::TempDir, Client) {
     let driver_port = free_port();
-    let _driver = Kill(
+    let driver = Kill(
         Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
@@ -189,6 +193,107 @@ async fn a_visitor_predicts_manages_history_and_registers_in_a_real_browser() {
             }
         }
     };
+    (driver, profile, client)
+}
+
+#[tokio::test]
+async fn a_visitor_saves_a_fixture_prediction_and_sees_it_graded_in_a_real_browser() {
+    let Some(data) = fp_testdata::football_data_dir() else {
+        return;
+    };
+    if !browser_available() {
+        return;
+    }
+    // Two seasons and the first part of 2025-26; its last ten matches as fixtures.
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("data");
+    std::fs::create_dir_all(&files).unwrap();
+    for season in ["2023-24", "2024-25"] {
+        std::fs::copy(
+            data.join("E0").join(format!("{season}.csv")),
+            files.join(format!("E0-{season}.csv")),
+        )
+        .unwrap();
+    }
+    let partial = std::fs::read_to_string(data.join("E0").join("2025-26.partial.csv")).unwrap();
+    let split = fp_testdata::split_season(&partial, 10);
+    std::fs::write(files.join("E0-2025-26.csv"), &split.played).unwrap();
+    std::fs::write(files.join("fixtures.csv"), &split.fixtures).unwrap();
+    let results = dir.path().join("results.csv");
+    std::fs::write(&results, &split.results).unwrap();
+    let db = dir.path().join("m.db");
+    let (server, base) = start_server(&db, &files, &[]);
+    let (_driver, _profile, client) = start_browser().await;
+
+    client.goto(&format!("{base}/leagues/E0")).await.unwrap();
+    let page = text(&client).await;
+    assert!(
+        page.contains("Upcoming fixtures") && page.contains("Season odds 2025-26"),
+        "{page}"
+    );
+    let (home, away) = &split.pairs[0];
+    assert!(page.contains(&format!("{home} v {away}")), "{page}");
+    client
+        .find(Locator::Css(&format!(
+            "button[aria-label=\"Save a prediction of {home} v {away}\"]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let url = wait_for_url(&client, |u| u.contains("/predictions/")).await;
+    assert!(!text(&client).await.contains("Graded."));
+
+    // The results arrive through the CLI, another process; the server notices by itself.
+    let status = Command::new(env!("CARGO_BIN_EXE_football-predictor"))
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .arg("import")
+        .arg(&results)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        client.goto(&url).await.unwrap();
+        let page = text(&client).await;
+        if page.contains("Graded.") {
+            assert!(page.contains("Final score"), "{page}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "never graded: {page}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    client
+        .goto(&format!("{base}/history?graded=yes"))
+        .await
+        .unwrap();
+    let page = text(&client).await;
+    assert!(
+        page.contains(&format!("{home} v {away}")) && page.contains("RPS"),
+        "{page}"
+    );
+    client.goto(&format!("{base}/track-record")).await.unwrap();
+    assert!(text(&client).await.contains("1 graded"));
+    client.close().await.unwrap();
+    drop(server);
+}
+
+#[tokio::test]
+async fn a_visitor_predicts_manages_history_and_registers_in_a_real_browser() {
+    let Some(data) = fp_testdata::football_data_dir() else {
+        return;
+    };
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (server, base) = start_server(&dir.path().join("b.db"), &data, &[]);
+    let (_driver, _profile, client) = start_browser().await;
 
     predict(&client, &base, "E0", "Arsenal", "Chelsea").await;
     predict(&client, &base, "SP1", "Barcelona", "Real Madrid").await;

@@ -45,6 +45,7 @@ async fn seed(db: &TestDb, ages_hours: &[i64]) -> Owner {
             outcome: fp_model::Outcome::Home,
             confidence: 0.5,
             model_version_id: None,
+            fixture_id: None,
         })
         .collect();
     db.store.insert_predictions(&rows).await.unwrap();

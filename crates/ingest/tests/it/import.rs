@@ -105,8 +105,9 @@ async fn imports_the_whole_shared_folder_on_postgres() {
     import_shared_folder(Backend::Postgres).await;
 }
 
-/// A minimal HTTP/1.1 file server on a free loopback port, serving `root` for the sync test.
-fn serve_folder(root: PathBuf) -> String {
+/// A minimal HTTP/1.1 file server on a free loopback port, serving `root` for the sync test,
+/// and `fixtures` as `/fixtures.csv`.
+fn serve_folder(root: PathBuf, fixtures: String) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -132,6 +133,7 @@ fn serve_folder(root: PathBuf) -> String {
                     let season = format!("20{}-{}", &yyzz[..2], &yyzz[2..]);
                     std::fs::read(root.join(league).join(format!("{season}.csv"))).ok()
                 }
+                ["fixtures.csv"] => Some(fixtures.clone().into_bytes()),
                 _ => None,
             };
             let _ = match body {
@@ -158,24 +160,50 @@ async fn sync_downloads_and_imports_configured_league_seasons() {
     let Some(dir) = fp_testdata::football_data_dir() else {
         return;
     };
-    let base_url = serve_folder(dir);
+    // The fixtures file: the last ten E0 rows of 2025-26 without their results, and a row of a
+    // league that is not synced (left out).
+    let season = std::fs::read_to_string(dir.join("E0").join("2025-26.partial.csv")).unwrap();
+    let split = fp_testdata::split_season(&season, 10);
+    let mut fixtures = split.fixtures.replace('\u{feff}', "");
+    fixtures.push_str(
+        &split
+            .fixtures
+            .lines()
+            .last()
+            .unwrap()
+            .replacen("E0,", "I1,", 1),
+    );
+    fixtures.push('\n');
+    let base_url = serve_folder(dir, fixtures);
     let db = TestDb::sqlite().await;
     let target = |league: &str, season: &str| SyncTarget {
         league: league.into(),
         season: season.into(),
     };
     let config = SyncConfig {
-        base_url,
+        base_url: base_url.clone(),
         targets: vec![
             target("E0", "2024-25"),
             target("D1", "2023-24"),
             target("I1", "2024-25"),
         ],
+        fixtures_url: Some(base_url.replace("/mmz4281", "/fixtures.csv")),
         timeout: std::time::Duration::from_secs(10),
     };
     let report = sync(&db.store, &config, |_| {}).await;
-    assert_eq!((report.files_ok, report.files_failed), (2, 1));
+    assert_eq!((report.files_ok, report.files_failed), (3, 1), "{report}");
     assert_eq!(report.counts.inserted, 380 + 306);
+    assert_eq!(report.fixtures.inserted, 10, "the I1 row is not kept");
+    assert!(db.store.league("I1").await.unwrap().is_none());
+    let e0 = db.store.league("E0").await.unwrap().unwrap();
+    let upcoming = db.store.upcoming_fixtures(e0.id).await.unwrap();
+    assert_eq!(upcoming.len(), 10);
+    assert!(upcoming.iter().all(|f| f.season == "2025-26"));
+    assert!(
+        upcoming
+            .iter()
+            .any(|f| f.price_sources().prices().is_some())
+    );
     assert!(
         report.errors[0].contains("I1.csv: download failed"),
         "{:?}",
@@ -184,6 +212,7 @@ async fn sync_downloads_and_imports_configured_league_seasons() {
     // Syncing again changes nothing.
     let again = sync(&db.store, &config, |_| {}).await;
     assert_eq!(again.counts.unchanged, 380 + 306);
+    assert_eq!(again.fixtures.unchanged, 10);
     assert_eq!(db.store.count_matches().await.unwrap(), 686);
     db.cleanup().await;
 }

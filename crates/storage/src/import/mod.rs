@@ -1,11 +1,19 @@
 //! Idempotent import of parsed matches: one transaction per call, keyed by
 //! (league, date, home team, away team).
 
+mod fixture_values;
+mod match_values;
+
 use crate::error::Result;
+use crate::grading;
 use crate::store::{Store, on_pool};
 use chrono::{NaiveDate, Utc};
 use fp_model::Outcome;
-use std::collections::HashMap;
+use match_values::{BATCH, COLUMNS, Key, MatchValues, values};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub use fixture_values::{FixturePrices, NewFixture};
+pub(crate) use match_values::{split, split_ou};
 
 /// One played match to store, as the importer hands it over: league and teams by name (the
 /// store finds or creates their rows), the result, and the statistics and prices the service
@@ -91,6 +99,37 @@ pub struct ImportCounts {
     pub unchanged: u64,
 }
 
+/// What the import of one file did: its matches, its fixtures, and the stored predictions
+/// the new results graded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FileCounts {
+    pub matches: ImportCounts,
+    pub fixtures: ImportCounts,
+    pub graded: u64,
+}
+
+impl FileCounts {
+    /// Whether anything stored changed (servers then reload, models need a refit when
+    /// results changed).
+    pub fn changed(&self) -> bool {
+        self.matches.changed() || self.fixtures.changed()
+    }
+}
+
+impl ImportCounts {
+    pub fn changed(&self) -> bool {
+        self.inserted + self.updated > 0
+    }
+}
+
+impl std::ops::AddAssign for FileCounts {
+    fn add_assign(&mut self, o: Self) {
+        self.matches += o.matches;
+        self.fixtures += o.fixtures;
+        self.graded += o.graded;
+    }
+}
+
 impl std::ops::AddAssign for ImportCounts {
     fn add_assign(&mut self, o: Self) {
         self.inserted += o.inserted;
@@ -99,159 +138,47 @@ impl std::ops::AddAssign for ImportCounts {
     }
 }
 
-/// The stored columns of a match, in [`COLUMNS`] order.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-struct MatchValues {
-    league_id: i64,
-    season: String,
-    match_date: NaiveDate,
-    kickoff_time: Option<String>,
-    home_team_id: i64,
-    away_team_id: i64,
-    home_goals: i64,
-    away_goals: i64,
-    result: String,
-    ht_home_goals: Option<i64>,
-    ht_away_goals: Option<i64>,
-    ht_result: Option<String>,
-    home_shots: Option<i64>,
-    away_shots: Option<i64>,
-    home_shots_on_target: Option<i64>,
-    away_shots_on_target: Option<i64>,
-    home_corners: Option<i64>,
-    away_corners: Option<i64>,
-    home_yellow: Option<i64>,
-    away_yellow: Option<i64>,
-    home_red: Option<i64>,
-    away_red: Option<i64>,
-    ps_open_home: Option<f64>,
-    ps_open_draw: Option<f64>,
-    ps_open_away: Option<f64>,
-    ps_close_home: Option<f64>,
-    ps_close_draw: Option<f64>,
-    ps_close_away: Option<f64>,
-    avg_open_home: Option<f64>,
-    avg_open_draw: Option<f64>,
-    avg_open_away: Option<f64>,
-    avg_close_home: Option<f64>,
-    avg_close_draw: Option<f64>,
-    avg_close_away: Option<f64>,
-    ou25_open_over: Option<f64>,
-    ou25_open_under: Option<f64>,
-    ou25_close_over: Option<f64>,
-    ou25_close_under: Option<f64>,
-    b365_home: Option<f64>,
-    b365_draw: Option<f64>,
-    b365_away: Option<f64>,
-    pou25_open_over: Option<f64>,
-    pou25_open_under: Option<f64>,
-    pou25_close_over: Option<f64>,
-    pou25_close_under: Option<f64>,
-}
-
-const COLUMNS: &str = "league_id, season, match_date, kickoff_time, home_team_id, away_team_id, \
-    home_goals, away_goals, result, ht_home_goals, ht_away_goals, ht_result, \
-    home_shots, away_shots, home_shots_on_target, away_shots_on_target, home_corners, away_corners, \
-    home_yellow, away_yellow, home_red, away_red, \
-    ps_open_home, ps_open_draw, ps_open_away, ps_close_home, ps_close_draw, ps_close_away, \
-    avg_open_home, avg_open_draw, avg_open_away, avg_close_home, avg_close_draw, avg_close_away, \
-    ou25_open_over, ou25_open_under, ou25_close_over, ou25_close_under, \
-    b365_home, b365_draw, b365_away, \
-    pou25_open_over, pou25_open_under, pou25_close_over, pou25_close_under";
-
-/// Rows per multi-row INSERT (46 parameters each: well under both backends' limits).
-const BATCH: usize = 200;
-
-type Key = (NaiveDate, i64, i64);
-
-fn split(o: Option<Prices1x2>) -> [Option<f64>; 3] {
-    o.map_or([None; 3], |o| [Some(o.home), Some(o.draw), Some(o.away)])
-}
-
-fn split_ou(o: Option<PricesOverUnder>) -> [Option<f64>; 2] {
-    o.map_or([None; 2], |o| [Some(o.over), Some(o.under)])
-}
-
-fn values(league_id: i64, home: i64, away: i64, m: &NewMatch) -> MatchValues {
-    let n = |v: Option<u16>| v.map(i64::from);
-    let s = &m.stats;
-    let [ps_open_home, ps_open_draw, ps_open_away] = split(m.odds.pinnacle_open);
-    let [ps_close_home, ps_close_draw, ps_close_away] = split(m.odds.pinnacle_close);
-    let [avg_open_home, avg_open_draw, avg_open_away] = split(m.odds.average_open);
-    let [avg_close_home, avg_close_draw, avg_close_away] = split(m.odds.average_close);
-    let [ou25_open_over, ou25_open_under] = split_ou(m.odds.over_under_open);
-    let [ou25_close_over, ou25_close_under] = split_ou(m.odds.over_under_close);
-    let [b365_home, b365_draw, b365_away] = split(m.odds.bet365);
-    let [pou25_open_over, pou25_open_under] = split_ou(m.odds.pinnacle_over_under_open);
-    let [pou25_close_over, pou25_close_under] = split_ou(m.odds.pinnacle_over_under_close);
-    MatchValues {
-        league_id,
-        season: m.season.clone(),
-        match_date: m.date,
-        kickoff_time: m.kickoff_time.clone(),
-        home_team_id: home,
-        away_team_id: away,
-        home_goals: i64::from(m.home_goals),
-        away_goals: i64::from(m.away_goals),
-        result: m.result.code().to_string(),
-        ht_home_goals: n(m.half_time.and_then(|h| h.home_goals)),
-        ht_away_goals: n(m.half_time.and_then(|h| h.away_goals)),
-        ht_result: m
-            .half_time
-            .and_then(|h| h.result)
-            .map(|r| r.code().to_string()),
-        home_shots: n(s.home_shots),
-        away_shots: n(s.away_shots),
-        home_shots_on_target: n(s.home_shots_on_target),
-        away_shots_on_target: n(s.away_shots_on_target),
-        home_corners: n(s.home_corners),
-        away_corners: n(s.away_corners),
-        home_yellow: n(s.home_yellow),
-        away_yellow: n(s.away_yellow),
-        home_red: n(s.home_red),
-        away_red: n(s.away_red),
-        ps_open_home,
-        ps_open_draw,
-        ps_open_away,
-        ps_close_home,
-        ps_close_draw,
-        ps_close_away,
-        avg_open_home,
-        avg_open_draw,
-        avg_open_away,
-        avg_close_home,
-        avg_close_draw,
-        avg_close_away,
-        ou25_open_over,
-        ou25_open_under,
-        ou25_close_over,
-        ou25_close_under,
-        b365_home,
-        b365_draw,
-        b365_away,
-        pou25_open_over,
-        pou25_open_under,
-        pou25_close_over,
-        pou25_close_under,
-    }
-}
-
 /// The advisory lock key of imports (PostgreSQL): "fp-import" in ASCII.
 const IMPORT_LOCK: i64 = 0x6670_2d69_6d70_6f72;
 
+/// One league's rows of a file.
+#[derive(Default)]
+struct LeagueRows<'a> {
+    name: Option<&'a str>,
+    matches: Vec<&'a NewMatch>,
+    fixtures: Vec<&'a NewFixture>,
+}
+
 impl Store {
-    /// Stores the matches of one file in one transaction: new matches are inserted, changed
-    /// ones updated, identical ones left alone. On any error nothing is written.
+    /// Stores the matches of one file in one transaction (see [`Store::import_file`]).
     pub async fn import_matches(&self, records: &[NewMatch]) -> Result<ImportCounts> {
-        let mut by_league: HashMap<&str, Vec<&NewMatch>> = HashMap::new();
+        Ok(self.import_file(records, &[]).await?.matches)
+    }
+
+    /// Stores one file in one transaction: new matches are inserted, changed ones updated,
+    /// identical ones left alone; fixtures likewise (keyed by league, season and pairing, so a
+    /// re-dated fixture is updated, and one whose result is stored is left alone). A new
+    /// result marks its fixture played and grades the stored predictions of that match. On
+    /// any error nothing is written.
+    pub async fn import_file(
+        &self,
+        records: &[NewMatch],
+        fixtures: &[NewFixture],
+    ) -> Result<FileCounts> {
+        let mut by_league: BTreeMap<&str, LeagueRows> = BTreeMap::new();
         for r in records {
-            by_league.entry(r.league.as_str()).or_default().push(r);
+            let rows = by_league.entry(r.league.as_str()).or_default();
+            rows.name.get_or_insert(r.league_name.as_str());
+            rows.matches.push(r);
         }
-        let mut leagues: Vec<_> = by_league.into_iter().collect();
-        leagues.sort_by_key(|(code, _)| *code);
+        for f in fixtures {
+            let rows = by_league.entry(f.league.as_str()).or_default();
+            rows.name.get_or_insert(f.league_name.as_str());
+            rows.fixtures.push(f);
+        }
 
         let now = Utc::now();
-        let mut counts = ImportCounts::default();
+        let mut counts = FileCounts::default();
         // Imports run one at a time, each seeing what the one before committed, so that
         // their counts are true and data imported twice is "unchanged" the second time (and
         // refits nothing): on PostgreSQL an advisory lock held to the end of the transaction,
@@ -268,8 +195,8 @@ impl Store {
                 }
                 crate::Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
             };
-            for (code, rows) in leagues {
-                let name = rows.first().map_or(code, |r| r.league_name.as_str());
+            for (code, rows) in by_league {
+                let name = rows.name.unwrap_or(code);
                 sqlx::query(
                     "INSERT INTO leagues (code, name, created_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (code) DO NOTHING",
@@ -291,71 +218,76 @@ impl Store {
                         .await?
                         .into_iter()
                         .collect();
-                let mut values_of_rows = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let mut ids = [0i64; 2];
-                    for (slot, team) in ids.iter_mut().zip([&r.home_team, &r.away_team]) {
-                        *slot = match teams.get(team.as_str()) {
-                            Some(id) => *id,
-                            None => {
-                                let id: i64 = sqlx::query_scalar(
-                                    "INSERT INTO teams (league_id, name) VALUES ($1, $2) \
-                                     ON CONFLICT (league_id, name) DO UPDATE SET name = excluded.name \
-                                     RETURNING id",
-                                )
-                                .bind(league_id)
-                                .bind(team.as_str())
-                                .fetch_one(&mut *tx)
-                                .await?;
-                                sqlx::query(
-                                    "INSERT INTO team_aliases (league_id, alias, team_id) \
-                                     VALUES ($1, $2, $3) ON CONFLICT (league_id, alias) DO NOTHING",
-                                )
-                                .bind(league_id)
-                                .bind(team.as_str())
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                                teams.insert(team.clone(), id);
-                                id
-                            }
-                        };
+                let names = rows
+                    .matches
+                    .iter()
+                    .flat_map(|r| [&r.home_team, &r.away_team])
+                    .chain(
+                        rows.fixtures
+                            .iter()
+                            .flat_map(|f| [&f.home_team, &f.away_team]),
+                    );
+                for team in names {
+                    if teams.contains_key(team.as_str()) {
+                        continue;
                     }
-                    values_of_rows.push(values(league_id, ids[0], ids[1], r));
-                }
-
-                let (Some(first), Some(last)) = (
-                    values_of_rows.iter().map(|v| v.match_date).min(),
-                    values_of_rows.iter().map(|v| v.match_date).max(),
-                ) else {
-                    continue;
-                };
-                let existing: HashMap<Key, MatchValues> =
-                    sqlx::query_as::<_, MatchValues>(&format!(
-                        "SELECT {COLUMNS} FROM matches \
-                     WHERE league_id = $1 AND match_date >= $2 AND match_date <= $3"
-                    ))
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO teams (league_id, name) VALUES ($1, $2) \
+                         ON CONFLICT (league_id, name) DO UPDATE SET name = excluded.name \
+                         RETURNING id",
+                    )
                     .bind(league_id)
-                    .bind(first)
-                    .bind(last)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|v| ((v.match_date, v.home_team_id, v.away_team_id), v))
+                    .bind(team.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO team_aliases (league_id, alias, team_id) \
+                         VALUES ($1, $2, $3) ON CONFLICT (league_id, alias) DO NOTHING",
+                    )
+                    .bind(league_id)
+                    .bind(team.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    teams.insert(team.clone(), id);
+                }
+                let id_of = |name: &str| teams.get(name).copied().unwrap_or_default();
+                let values_of_rows: Vec<MatchValues> = rows
+                    .matches
+                    .iter()
+                    .map(|r| values(league_id, id_of(&r.home_team), id_of(&r.away_team), r))
                     .collect();
 
                 let mut changed = Vec::new();
-                for v in values_of_rows {
-                    match existing.get(&(v.match_date, v.home_team_id, v.away_team_id)) {
-                        None => {
-                            counts.inserted += 1;
-                            changed.push(v);
+                if let (Some(first), Some(last)) = (
+                    values_of_rows.iter().map(|v| v.match_date).min(),
+                    values_of_rows.iter().map(|v| v.match_date).max(),
+                ) {
+                    let existing: HashMap<Key, MatchValues> =
+                        sqlx::query_as::<_, MatchValues>(&format!(
+                            "SELECT {COLUMNS} FROM matches \
+                             WHERE league_id = $1 AND match_date >= $2 AND match_date <= $3"
+                        ))
+                        .bind(league_id)
+                        .bind(first)
+                        .bind(last)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|v| ((v.match_date, v.home_team_id, v.away_team_id), v))
+                        .collect();
+                    for v in values_of_rows {
+                        match existing.get(&(v.match_date, v.home_team_id, v.away_team_id)) {
+                            None => {
+                                counts.matches.inserted += 1;
+                                changed.push(v);
+                            }
+                            Some(old) if *old != v => {
+                                counts.matches.updated += 1;
+                                changed.push(v);
+                            }
+                            Some(_) => counts.matches.unchanged += 1,
                         }
-                        Some(old) if *old != v => {
-                            counts.updated += 1;
-                            changed.push(v);
-                        }
-                        Some(_) => counts.unchanged += 1,
                     }
                 }
 
@@ -423,6 +355,107 @@ impl Store {
                     ));
                     qb.build().execute(&mut *tx).await?;
                 }
+
+                // Fixtures: upserted unless already played.
+                let fixture_rows: Vec<_> = rows
+                    .fixtures
+                    .iter()
+                    .map(|f| {
+                        fixture_values::values(
+                            league_id,
+                            id_of(&f.home_team),
+                            id_of(&f.away_team),
+                            f,
+                        )
+                    })
+                    .collect();
+                if !fixture_rows.is_empty() {
+                    let existing: HashMap<(String, i64, i64), fixture_values::FixtureValues> =
+                        sqlx::query_as::<_, fixture_values::FixtureValues>(&format!(
+                            "SELECT {}, match_id FROM fixtures WHERE league_id = $1",
+                            fixture_values::COLUMNS
+                        ))
+                        .bind(league_id)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|v| ((v.season.clone(), v.home_team_id, v.away_team_id), v))
+                        .collect();
+                    let played: HashSet<(String, i64, i64)> =
+                        sqlx::query_as::<_, (String, i64, i64)>(
+                            "SELECT season, home_team_id, away_team_id FROM matches \
+                         WHERE league_id = $1 AND season >= $2",
+                        )
+                        .bind(league_id)
+                        .bind(
+                            fixture_rows
+                                .iter()
+                                .map(|f| f.season.clone())
+                                .min()
+                                .unwrap_or_default(),
+                        )
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .collect();
+                    let mut changed = Vec::new();
+                    for v in fixture_rows {
+                        let key = (v.season.clone(), v.home_team_id, v.away_team_id);
+                        match existing.get(&key) {
+                            _ if played.contains(&key) => counts.fixtures.unchanged += 1,
+                            Some(old) if old.match_id.is_some() || old.same_as(&v) => {
+                                counts.fixtures.unchanged += 1
+                            }
+                            Some(_) => {
+                                counts.fixtures.updated += 1;
+                                changed.push(v);
+                            }
+                            None => {
+                                counts.fixtures.inserted += 1;
+                                changed.push(v);
+                            }
+                        }
+                    }
+                    for chunk in changed.chunks(BATCH) {
+                        fixture_values::upsert::<DB>(chunk, now)
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+
+                // New results: their fixtures are played, their predictions graded.
+                let mut pairs: Vec<(i64, i64)> = changed
+                    .iter()
+                    .map(|v| (v.home_team_id, v.away_team_id))
+                    .collect();
+                pairs.sort_unstable();
+                pairs.dedup();
+                for chunk in pairs.chunks(grading::PAIRS_PER_STATEMENT) {
+                    grading::link_fixtures::<DB>(league_id, chunk)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    counts.graded += grading::grade_by_fixture::<DB>(league_id, chunk)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    counts.graded += grading::grade_ad_hoc::<DB>(self.backend(), league_id, chunk)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    grading::record_results::<DB>(league_id, chunk)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            if counts.changed() {
+                sqlx::query(crate::data_state::BUMP)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
         });

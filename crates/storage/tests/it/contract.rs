@@ -8,21 +8,6 @@ use fp_storage::{
     NewSession, Owner,
 };
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(fp_storage::Backend::Sqlite).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(fp_storage::Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
 on_both_backends!(
     import_is_idempotent_and_updates_corrected_rows,
     aliases_map_other_spellings_to_one_team,
@@ -304,6 +289,7 @@ fn prediction(owner: Owner, ids: (i64, i64, i64), minute: i64, outcome: &str) ->
         outcome: fp_model::Outcome::from_code(outcome).unwrap(),
         confidence: 0.5,
         model_version_id: None,
+        fixture_id: None,
     }
 }
 

@@ -15,6 +15,7 @@ fn filter(
     catalog: &Catalog,
     league: Option<&str>,
     outcome: Option<&str>,
+    graded: Option<bool>,
 ) -> Result<HistoryFilter, Error> {
     let league_id = match league.filter(|l| !l.is_empty()) {
         Some(code) => Some(
@@ -32,7 +33,11 @@ fn filter(
             })?),
             None => None,
         };
-    Ok(HistoryFilter { league_id, outcome })
+    Ok(HistoryFilter {
+        league_id,
+        outcome,
+        graded,
+    })
 }
 
 /// Your active predictions, 50 per page, newest first.
@@ -55,7 +60,12 @@ pub async fn history(
     if page < 1 {
         return Err(Error::BadRequest("page must be 1 or more".into()).into());
     }
-    let f = filter(&state.catalog(), p.league.as_deref(), p.outcome.as_deref())?;
+    let f = filter(
+        &state.catalog(),
+        p.league.as_deref(),
+        p.outcome.as_deref(),
+        p.graded,
+    )?;
     let h = state
         .histories()
         .page(state.store(), &visitor.owner(), &f, page, PER_PAGE)

@@ -25,7 +25,7 @@ pub async fn leagues(State(state): State<AppState>, _: Visitor) -> Json<Vec<Leag
     Json(Vec::clone(&list))
 }
 
-/// Teams of a league.
+/// Teams of a league: the current season's first (`current: true`), then past teams.
 #[utoipa::path(get, path = "/api/leagues/{code}/teams", tag = "leagues",
     params(("code" = String, Path, description = "League code, e.g. E0")),
     responses(
@@ -42,14 +42,5 @@ pub async fn teams(
     let entry = catalog
         .league(&code)
         .ok_or_else(|| Error::NotFound(format!("unknown league \"{code}\"")))?;
-    Ok(Json(
-        entry
-            .teams
-            .iter()
-            .map(|t| TeamRef {
-                id: t.id,
-                name: t.name.clone(),
-            })
-            .collect(),
-    ))
+    Ok(Json(TeamRef::list(entry)))
 }

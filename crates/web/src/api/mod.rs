@@ -1,6 +1,7 @@
 //! The JSON API, one module per resource. Every answer is a typed DTO (`crate::dto`), every
 //! error an [`ApiError`](crate::error::ApiError): `{"error": "…"}`.
 
+pub mod fixtures;
 pub mod h2h;
 pub mod history;
 pub mod leagues;
@@ -8,3 +9,4 @@ pub mod predict;
 pub mod predictions;
 pub mod teams;
 pub mod tokens;
+pub mod track_record;

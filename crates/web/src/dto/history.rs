@@ -1,4 +1,4 @@
-use super::prediction::{GoalsPair, Probabilities, ScorePair, outcome_code};
+use super::prediction::{GoalsPair, GradedResult, Probabilities, ScorePair, outcome_code};
 use chrono::{DateTime, Utc};
 use fp_model::Outcome;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,8 @@ pub struct HistoryParams {
     /// Only this predicted outcome; empty for all.
     #[param(pattern = "^[HDA]?$")]
     pub outcome: Option<String>,
+    /// `true`: only graded predictions (their match is played); `false`: only those waiting.
+    pub graded: Option<bool>,
 }
 
 /// A saved prediction as a history lists it.
@@ -35,6 +37,12 @@ pub struct HistoryItem {
     pub outcome: Outcome,
     pub confidence: f64,
     pub model_version: Option<i64>,
+    /// The fixture it was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixture_id: Option<i64>,
+    /// What happened, once graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<GradedResult>,
 }
 
 impl From<&fp_storage::PredictionRow> for HistoryItem {
@@ -62,6 +70,8 @@ impl From<&fp_storage::PredictionRow> for HistoryItem {
             outcome: r.outcome,
             confidence: r.confidence,
             model_version: r.model_version_id,
+            fixture_id: r.fixture_id,
+            result: GradedResult::of_row(r),
         }
     }
 }

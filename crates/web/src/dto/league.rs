@@ -76,6 +76,31 @@ impl From<&LeagueEntry> for League {
 pub struct TeamRef {
     pub id: i64,
     pub name: String,
+    /// Whether the team plays in the league's current season (results or fixtures).
+    #[serde(default)]
+    pub current: bool,
+    /// The team's newest result in this league.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_played: Option<NaiveDate>,
+}
+
+impl TeamRef {
+    /// A league's teams: the current season's first, then past teams, each by name.
+    pub fn list(entry: &LeagueEntry) -> Vec<TeamRef> {
+        let current = entry.current_team_ids();
+        let mut teams: Vec<TeamRef> = entry
+            .teams
+            .iter()
+            .map(|t| TeamRef {
+                id: t.id,
+                name: t.name.clone(),
+                current: current.contains(&t.id),
+                last_played: entry.last_played(t.id),
+            })
+            .collect();
+        teams.sort_by(|a, b| b.current.cmp(&a.current).then(a.name.cmp(&b.name)));
+        teams
+    }
 }
 
 /// Played, won, drawn, lost, goals, clean sheets.

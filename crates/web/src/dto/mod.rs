@@ -6,6 +6,7 @@ mod error;
 mod health;
 mod history;
 mod league;
+mod matchday;
 mod prediction;
 mod token;
 
@@ -13,10 +14,14 @@ pub use error::ErrorBody;
 pub use health::{Health, HealthStatus, Unhealthy};
 pub use history::{DeleteRequest, Deleted, HistoryItem, HistoryPage, HistoryParams};
 pub use league::{H2hParams, HeadToHeadReport, League, Ratings, Team, TeamRef};
+pub use matchday::{
+    CalibrationPoint, FixtureItem, Fixtures, MarketScore, SimulatedTeam, Simulation, TrackRecord,
+    TrackRecordFigures,
+};
 #[cfg(test)]
 pub use prediction::{DoubleChance, H2hSummary, Meeting, OverUnderLine, Scoreline, YesNo};
 pub use prediction::{
-    FormGame, FormPair, GoalsPair, HeadToHead, ModelInfo, PredictRequest, Prediction,
+    FormGame, FormPair, GoalsPair, GradedResult, HeadToHead, ModelInfo, PredictRequest, Prediction,
     PredictionBody, Probabilities, ScorePair,
 };
 pub use token::{ApiToken, NewToken, NewTokenRequest};

@@ -203,6 +203,55 @@ pub struct PredictionBody {
     pub form: FormPair,
     pub head_to_head: HeadToHead,
     pub model: ModelInfo,
+    /// The upcoming fixture this prediction is of (see `GET /api/leagues/{code}/fixtures`);
+    /// it is then graded by that fixture's result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixture_id: Option<i64>,
+    /// What happened, once the match is played and the prediction graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<GradedResult>,
+}
+
+/// A graded prediction's result.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GradedResult {
+    pub home_goals: i64,
+    pub away_goals: i64,
+    /// What happened: `H`, `D` or `A`.
+    #[schema(value_type = String, pattern = "^[HDA]$")]
+    #[serde(with = "outcome_code")]
+    pub outcome: Outcome,
+    /// Whether the most likely outcome happened.
+    pub favourite_won: bool,
+    /// The ranked probability score of the prediction (0 is perfect, lower is better).
+    pub rps: f64,
+}
+
+impl GradedResult {
+    /// The grade of forecast `p` for a final score.
+    pub fn of(p: &fp_model::Probabilities, home_goals: i64, away_goals: i64) -> Option<Self> {
+        let outcome = Outcome::from_goals(
+            u16::try_from(home_goals).ok()?,
+            u16::try_from(away_goals).ok()?,
+        );
+        Some(GradedResult {
+            home_goals,
+            away_goals,
+            outcome,
+            favourite_won: p.most_likely() == outcome,
+            rps: fp_model::metrics::rps(p, outcome),
+        })
+    }
+
+    /// The grade of a stored prediction, once it has its result.
+    pub fn of_row(r: &fp_storage::PredictionRow) -> Option<Self> {
+        let p = fp_model::Probabilities {
+            home: r.p_home,
+            draw: r.p_draw,
+            away: r.p_away,
+        };
+        GradedResult::of(&p, r.actual_home_goals?, r.actual_away_goals?)
+    }
 }
 
 /// A saved prediction.

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 /// Rows read at a time.
 const CHUNK: i64 = 1000;
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 16] = [
     "id",
     "created_at",
     "league",
@@ -25,6 +25,9 @@ const HEADER: [&str; 13] = [
     "expected_goals_away",
     "outcome",
     "confidence",
+    "final_score",
+    "favourite_won",
+    "rps",
 ];
 
 /// A text cell that a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab
@@ -51,7 +54,12 @@ pub async fn history_csv(
     PageQuery(q): PageQuery<HistoryQuery>,
 ) -> Result<Response, PageError> {
     let catalog = state.catalog();
-    let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
+    let filter = history_filter(
+        &catalog,
+        q.league.as_deref(),
+        q.outcome.as_deref(),
+        q.graded.as_deref(),
+    );
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(HEADER).map_err(Error::internal)?;
     let mut p = 1;
@@ -61,6 +69,7 @@ pub async fn history_csv(
             .history(&visitor.owner(), &filter, p, CHUNK)
             .await?;
         for r in &h.items {
+            let g = crate::dto::GradedResult::of_row(r);
             out.write_record([
                 r.id.to_string(),
                 r.created_at.to_rfc3339(),
@@ -75,6 +84,11 @@ pub async fn history_csv(
                 format!("{:.3}", r.xg_away),
                 r.outcome.code().to_string(),
                 format!("{:.4}", r.confidence),
+                g.map_or_else(String::new, |g| {
+                    format!("{}-{}", g.home_goals, g.away_goals)
+                }),
+                g.map_or_else(String::new, |g| g.favourite_won.to_string()),
+                g.map_or_else(String::new, |g| format!("{:.4}", g.rps)),
             ])
             .map_err(Error::internal)?;
         }

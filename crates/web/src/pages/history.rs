@@ -30,6 +30,8 @@ pub struct HistoryQuery {
     pub league: Option<String>,
     /// `H`, `D` or `A`; empty for all.
     pub outcome: Option<String>,
+    /// `yes`: graded only; `no`: waiting for their result; empty for all.
+    pub graded: Option<String>,
     /// How many predictions were just saved.
     #[param(minimum = 0)]
     pub saved: Option<usize>,
@@ -43,12 +45,18 @@ pub fn history_filter(
     catalog: &Catalog,
     league: Option<&str>,
     outcome: Option<&str>,
+    graded: Option<&str>,
 ) -> HistoryFilter {
     HistoryFilter {
         league_id: league
             .filter(|l| !l.is_empty())
             .map(|code| catalog.league(code).map_or(-1, |e| e.league.id)),
         outcome: outcome.and_then(Outcome::from_code),
+        graded: match graded {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
     }
 }
 
@@ -62,7 +70,12 @@ async fn history_view(
     fingerprint: Option<HistoryFingerprint>,
 ) -> Result<(HistoryView, bool), Error> {
     let catalog = state.catalog();
-    let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
+    let filter = history_filter(
+        &catalog,
+        q.league.as_deref(),
+        q.outcome.as_deref(),
+        q.graded.as_deref(),
+    );
     let page_no = q.page.unwrap_or(1).max(1);
     let owner = visitor.owner();
     let (store, histories) = (state.store(), state.histories());
@@ -83,6 +96,7 @@ async fn history_view(
     let pages = ((h.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let league = q.league.clone().unwrap_or_default();
     let outcome = q.outcome.clone().unwrap_or_default();
+    let graded = q.graded.clone().unwrap_or_default();
     let page_link = |p: i64| {
         link(
             "/history",
@@ -90,6 +104,7 @@ async fn history_view(
                 ("page", &p.to_string()),
                 ("league", &league),
                 ("outcome", &outcome),
+                ("graded", &graded),
             ],
         )
     };
@@ -109,7 +124,15 @@ async fn history_view(
                 selected: outcome == o.code(),
             })
             .collect(),
-        query: link("", &[("league", &league), ("outcome", &outcome)]),
+        query: link(
+            "",
+            &[
+                ("league", &league),
+                ("outcome", &outcome),
+                ("graded", &graded),
+            ],
+        ),
+        graded: graded.clone(),
         confirm,
         message,
         filtered: filter != HistoryFilter::default(),
@@ -137,6 +160,22 @@ async fn history_view(
                 draw: pct(p.p_draw),
                 away: pct(p.p_away),
                 summary: summary(p),
+                result: crate::dto::GradedResult::of_row(p).map_or_else(
+                    || "–".to_string(),
+                    |g| {
+                        format!(
+                            "{}-{} · {} · RPS {:.3}",
+                            g.home_goals,
+                            g.away_goals,
+                            if g.favourite_won {
+                                "favourite won"
+                            } else {
+                                "favourite lost"
+                            },
+                            g.rps
+                        )
+                    },
+                ),
             })
             .collect(),
     };
@@ -163,11 +202,17 @@ pub async fn history(
     let owner = visitor.owner();
     let fingerprint = state.store().history_fingerprint(&owner).await?;
     let catalog = state.catalog();
-    let filter = history_filter(&catalog, q.league.as_deref(), q.outcome.as_deref());
+    let filter = history_filter(
+        &catalog,
+        q.league.as_deref(),
+        q.outcome.as_deref(),
+        q.graded.as_deref(),
+    );
     let key = RenderedKey {
         page: PageKey::new(&owner, &filter, q.page.unwrap_or(1).max(1), PER_PAGE),
         league_text: q.league.clone().unwrap_or_default(),
         outcome_text: q.outcome.clone().unwrap_or_default(),
+        graded_text: q.graded.clone().unwrap_or_default(),
         username: visitor.session.username.clone(),
         catalog: catalog.serial(),
     };

@@ -13,5 +13,6 @@ pub mod league;
 pub mod predict;
 pub mod result;
 pub mod team;
+pub mod track_record;
 
 mod shared;

@@ -2,11 +2,12 @@
 
 use super::shared::{league_options, page};
 use crate::config::{MAX_ROWS, NO_DATA_HINT};
+use crate::dto::TeamRef;
 use crate::error::{Error, PageError};
 use crate::extract::{PageForm, PageQuery, Visitor};
 use crate::services::answers::{new_row, now};
 use crate::state::AppState;
-use crate::templates::{FormRow, Nav, PredictPage};
+use crate::templates::{FormRow, Nav, PastTeam, PredictPage};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,13 +41,26 @@ fn predict_page(
         ),
         None => None,
     };
+    let teams = entry.map(TeamRef::list).unwrap_or_default();
     Ok(PredictPage {
         nav: Nav::new(visitor.username()),
         leagues: league_options(&catalog, entry.map(|e| e.league.code.as_str())),
         league: entry.map(|e| e.league.code.clone()),
-        teams: entry
-            .map(|e| e.teams.iter().map(|t| t.name.clone()).collect())
-            .unwrap_or_default(),
+        teams: teams
+            .iter()
+            .filter(|t| t.current)
+            .map(|t| t.name.clone())
+            .collect(),
+        past_teams: teams
+            .iter()
+            .filter(|t| !t.current)
+            .map(|t| PastTeam {
+                name: t.name.clone(),
+                last_played: t
+                    .last_played
+                    .map_or_else(|| "no results".into(), |d| d.format("%b %Y").to_string()),
+            })
+            .collect(),
         rows,
         error: error.or_else(|| catalog.leagues.is_empty().then(|| NO_DATA_HINT.to_string())),
     })

@@ -85,7 +85,48 @@ fn result_view(entry: &LeagueEntry, row: &PredictionRow, facts: &FixtureFacts) -
         "Both teams to score (yes / no)",
         format!("{} / {}", pct(btts.yes), pct(btts.no)),
     ));
+    let graded = crate::dto::GradedResult::of_row(row).map(|g| {
+        format!(
+            "Final score {}-{}: {}; RPS {:.3} (0 is perfect).",
+            g.home_goals,
+            g.away_goals,
+            if g.favourite_won {
+                "the most likely outcome happened"
+            } else {
+                "the most likely outcome did not happen"
+            },
+            g.rps
+        )
+    });
+    let current = entry.current_team_ids();
+    let old: Vec<String> = [(row.home_team_id, h), (row.away_team_id, a)]
+        .into_iter()
+        .filter(|(id, _)| !current.contains(id))
+        .map(|(id, name)| {
+            let last = entry.last_played(id).map_or_else(
+                || "never".to_string(),
+                |d| d.format("%-d %b %Y").to_string(),
+            );
+            format!("{name} is not in the current season (last played here {last})")
+        })
+        .collect();
+    let fresh = crate::format::freshness(entry.league.last_date, chrono::Utc::now().date_naive());
+    let (freshness, stale) = if old.is_empty() {
+        (fresh.text, fresh.stale)
+    } else {
+        (
+            format!(
+                "{}: its figures come from old data. {}",
+                old.join("; "),
+                fresh.text
+            ),
+            true,
+        )
+    };
     ResultView {
+        graded,
+        freshness,
+        stale,
         home_team: h.to_string(),
         away_team: a.to_string(),
         league_code: row.league_code.clone(),

@@ -7,17 +7,13 @@
 //! another instance's new data) starts new answers, and an answer of an older catalog is never
 //! served for a newer one.
 
-use super::forecasts::{FixtureFacts, Forecasts};
-use crate::dto::{
-    FormGame, FormPair, GoalsPair, HeadToHead, ModelInfo, Prediction, PredictionBody,
-    Probabilities, ScorePair,
-};
+pub use super::figures::{Figures, prediction_body};
+use super::forecasts::Forecasts;
+use crate::dto::{Prediction, PredictionBody};
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
-use fp_engine::{Catalog, Fixture, FixturePrediction, LeagueEntry};
-use fp_model::Outcome;
-use fp_model::markets::Markets;
-use fp_storage::{NewPrediction, Owner, PredictionRow};
+use fp_engine::{Catalog, Fixture, FixturePrediction};
+use fp_storage::{NewPrediction, Owner};
 use std::sync::Arc;
 
 /// Bytes of prepared bodies kept in memory (about 3 KB each).
@@ -49,106 +45,10 @@ pub fn new_row(owner: Owner, created_at: DateTime<Utc>, p: &FixturePrediction) -
         outcome: probs.most_likely(),
         confidence: p.forecast.confidence(),
         model_version_id: Some(p.version.id),
-    }
-}
-
-/// What a prediction shows of itself, from a stored row or a new one.
-pub struct Figures<'a> {
-    pub league: &'a str,
-    pub home_team: &'a str,
-    pub away_team: &'a str,
-    pub probabilities: fp_model::Probabilities,
-    pub outcome: Outcome,
-    pub confidence: f64,
-    pub xg_home: f64,
-    pub xg_away: f64,
-    pub score: (i64, i64),
-    pub model_version_id: Option<i64>,
-}
-
-impl<'a> Figures<'a> {
-    pub fn of_row(r: &'a PredictionRow) -> Self {
-        Figures {
-            league: &r.league_code,
-            home_team: &r.home_team,
-            away_team: &r.away_team,
-            probabilities: fp_model::Probabilities {
-                home: r.p_home,
-                draw: r.p_draw,
-                away: r.p_away,
-            },
-            outcome: r.outcome,
-            confidence: r.confidence,
-            xg_home: r.xg_home,
-            xg_away: r.xg_away,
-            score: (r.predicted_home_goals, r.predicted_away_goals),
-            model_version_id: r.model_version_id,
-        }
-    }
-
-    pub fn of_new(r: &NewPrediction, p: &'a FixturePrediction) -> Self {
-        Figures {
-            league: &p.league.league.code,
-            home_team: &p.home.name,
-            away_team: &p.away.name,
-            probabilities: fp_model::Probabilities {
-                home: r.p_home,
-                draw: r.p_draw,
-                away: r.p_away,
-            },
-            outcome: r.outcome,
-            confidence: r.confidence,
-            xg_home: r.xg_home,
-            xg_away: r.xg_away,
-            score: (r.predicted_home_goals, r.predicted_away_goals),
-            model_version_id: r.model_version_id,
-        }
-    }
-}
-
-/// A prediction's body, with its markets and the current facts.
-pub fn prediction_body(
-    entry: &LeagueEntry,
-    f: &Figures,
-    m: &Markets,
-    facts: &FixtureFacts,
-) -> PredictionBody {
-    let version = entry
-        .model_version()
-        .filter(|v| Some(v.id) == f.model_version_id);
-    PredictionBody {
-        league: f.league.to_string(),
-        home_team: f.home_team.to_string(),
-        away_team: f.away_team.to_string(),
-        probabilities: Probabilities {
-            home: f.probabilities.home,
-            draw: f.probabilities.draw,
-            away: f.probabilities.away,
-        },
-        outcome: f.outcome,
-        confidence: f.confidence,
-        expected_goals: GoalsPair {
-            home: f.xg_home,
-            away: f.xg_away,
-        },
-        most_likely_score: ScorePair {
-            home: f.score.0,
-            away: f.score.1,
-        },
-        top_scores: m.top_scores.iter().map(Into::into).collect(),
-        double_chance: (&m.double_chance).into(),
-        over_under: m.over_under.iter().map(Into::into).collect(),
-        both_teams_to_score: (&m.both_teams_to_score).into(),
-        form: FormPair {
-            home: FormGame::list(entry, &facts.home.form),
-            away: FormGame::list(entry, &facts.away.form),
-        },
-        head_to_head: HeadToHead::of(entry, &facts.h2h),
-        model: ModelInfo {
-            version: f.model_version_id,
-            data_to: version.map(|v| v.data_to),
-            fitted_at: version.map(|v| v.fitted_at),
-        },
+        fixture_id: p
+            .league
+            .upcoming_fixture(p.home.id, p.away.id)
+            .map(|f| f.id),
     }
 }
 
@@ -289,7 +189,8 @@ impl Answers {
 mod tests {
     use super::*;
     use crate::dto::{
-        DoubleChance, FormGame, H2hSummary, Meeting, OverUnderLine, Scoreline, YesNo,
+        DoubleChance, FormGame, FormPair, GoalsPair, H2hSummary, HeadToHead, Meeting, ModelInfo,
+        OverUnderLine, Probabilities, ScorePair, Scoreline, YesNo,
     };
     use proptest::prelude::*;
 
@@ -303,7 +204,7 @@ mod tests {
                 draw: 0.25,
                 away: 0.75 - p,
             },
-            outcome: Outcome::Home,
+            outcome: fp_model::Outcome::Home,
             confidence: p,
             expected_goals: GoalsPair {
                 home: 1.5,
@@ -359,6 +260,8 @@ mod tests {
                 data_to: None,
                 fitted_at: Some(Utc::now()),
             },
+            fixture_id: (p > 0.5).then_some(7),
+            result: None,
         }
     }
 

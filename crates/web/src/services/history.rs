@@ -34,6 +34,7 @@ pub struct PageKey {
     pub owner: OwnerKey,
     pub league_id: Option<i64>,
     pub outcome: Option<Outcome>,
+    pub graded: Option<bool>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -44,6 +45,7 @@ impl PageKey {
             owner: owner.into(),
             league_id: filter.league_id,
             outcome: filter.outcome,
+            graded: filter.graded,
             page,
             per_page,
         }
@@ -57,6 +59,7 @@ pub struct RenderedKey {
     pub page: PageKey,
     pub league_text: String,
     pub outcome_text: String,
+    pub graded_text: String,
     pub username: Option<String>,
     pub catalog: u64,
 }
@@ -188,6 +191,13 @@ impl Histories {
         let result = if hit.is_some() { "hit" } else { "miss" };
         metrics::counter!("history_html_cache_total", "result" => result).increment(1);
         hit
+    }
+
+    /// Forgets every page: new results grade predictions without changing an owner's
+    /// fingerprint, so a reload of the data (which follows every import) starts afresh.
+    pub fn forget_all(&self) {
+        self.read.invalidate_all();
+        self.rendered.invalidate_all();
     }
 
     /// Keeps a page rendered under `fingerprint`.

@@ -6,10 +6,12 @@
 pub mod accounts;
 pub mod answers;
 pub mod counts;
+pub mod figures;
 pub mod forecasts;
 pub mod history;
 pub mod limits;
 pub mod lockouts;
+pub mod matchday;
 pub mod origin;
 pub mod passwords;
 pub mod revocations;

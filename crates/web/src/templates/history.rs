@@ -11,6 +11,8 @@ pub struct HistoryItem {
     pub draw: String,
     pub away: String,
     pub summary: String,
+    /// "2-1 · favourite won · RPS 0.145" once graded, else "–".
+    pub result: String,
 }
 
 /// The question asked before deleting.
@@ -33,6 +35,8 @@ pub struct HistoryView {
     pub nav: Nav,
     pub leagues: Vec<super::LeagueOption>,
     pub outcomes: Vec<OutcomeOption>,
+    /// The graded filter as sent: `yes`, `no` or empty.
+    pub graded: String,
     pub query: String,
     pub confirm: Option<Confirm>,
     pub message: Option<String>,

@@ -13,6 +13,7 @@ mod league;
 mod predict;
 mod result;
 mod team;
+mod track_record;
 
 pub use about::{AboutPage, AboutRow};
 pub use auth::{AccountPage, AuthKind, AuthPage, TokenLine};
@@ -21,7 +22,10 @@ pub use h2h::H2hPage;
 pub use history::{Confirm, HistoryItem, HistoryView, OutcomeOption};
 pub use home::{HomePage, LeagueRow, RecentItem};
 pub use layout::{Nav, render};
-pub use league::{LeaguePage, RatingLine, TableLine};
-pub use predict::{FormRow, LeagueOption, PredictPage};
+pub use league::{
+    FixtureDay, FixtureLine, LeaguePage, RatingLine, SeasonChart, SeasonLine, SeasonView, TableLine,
+};
+pub use predict::{FormRow, LeagueOption, PastTeam, PredictPage};
 pub use result::{FormLine, FormTable, MarketRow, Meeting, ResultPage, ResultView, ScoreRow};
 pub use team::{RecordRow, TeamPage};
+pub use track_record::{RecordView, TrackRecordPage};

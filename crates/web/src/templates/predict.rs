@@ -15,13 +15,21 @@ pub struct FormRow {
     pub error: Option<String>,
 }
 
+/// A team not in the current season, with the date of its newest result.
+pub struct PastTeam {
+    pub name: String,
+    pub last_played: String,
+}
+
 #[derive(Template)]
 #[template(path = "predict.html")]
 pub struct PredictPage {
     pub nav: Nav,
     pub leagues: Vec<LeagueOption>,
     pub league: Option<String>,
+    /// The current season's teams, then past teams (with their last season).
     pub teams: Vec<String>,
+    pub past_teams: Vec<PastTeam>,
     pub rows: Vec<FormRow>,
     pub error: Option<String>,
 }

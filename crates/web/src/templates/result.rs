@@ -55,6 +55,11 @@ pub struct ResultView {
     pub h2h_summary: String,
     pub h2h_link: String,
     pub meetings: Vec<Meeting>,
+    /// "Final score 2-1: the favourite won; RPS 0.145", once graded.
+    pub graded: Option<String>,
+    /// How recent the data is, and whether a team has left the current season.
+    pub freshness: String,
+    pub stale: bool,
 }
 
 #[derive(Template)]

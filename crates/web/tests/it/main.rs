@@ -7,5 +7,6 @@ mod errors;
 mod fuzz;
 mod hardening;
 mod http;
+mod matchday;
 mod openapi;
 mod redis;
