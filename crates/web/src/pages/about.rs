@@ -1,17 +1,25 @@
 //! How the predictions are made, and how well they do.
 
 use super::shared::{evaluation_cells, page};
+use crate::error::PageError;
 use crate::extract::Visitor;
 use crate::state::AppState;
-use crate::templates::{AboutPage, AboutRow, Nav};
+use crate::templates::{AboutPage, AboutRow, Nav, RecordView};
 use axum::extract::State;
 use axum::response::Response;
 
 /// How the predictions are made and how well they do.
 #[utoipa::path(get, path = "/about", tag = "pages",
-    responses((status = 200, description = "The page", body = String, content_type = "text/html")))]
-pub async fn about(State(state): State<AppState>, visitor: Visitor) -> Response {
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = 503, description = "The database is unavailable", body = String, content_type = "text/html"),
+    ))]
+pub async fn about(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
     let catalog = state.catalog();
+    let graded = state.model_record().get(state.store(), &catalog).await?;
     let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
     let leagues = catalog
         .leagues
@@ -40,9 +48,16 @@ pub async fn about(State(state): State<AppState>, visitor: Visitor) -> Response 
         .filter_map(|e| e.evaluation())
         .flat_map(|x| x.calibration.iter().copied())
         .collect();
-    page(&AboutPage {
-        nav: Nav::new(visitor.username()),
+    Ok(page(&AboutPage {
+        nav: Nav::new(visitor.username()).with_data(
+            catalog
+                .leagues
+                .iter()
+                .filter_map(|e| e.league.last_date)
+                .max(),
+        ),
         leagues,
         calibration: AboutPage::calibration_chart(&bins),
-    })
+        graded: RecordView::of(&graded, "Calibration of the model's graded fixture forecasts"),
+    }))
 }

@@ -52,7 +52,7 @@ pub async fn h2h(
         .head_to_head(entry, a.id, b.id, MEETINGS)
         .await;
     Ok(page(&H2hPage {
-        nav: Nav::new(visitor.username()),
+        nav: Nav::new(visitor.username()).with_data(entry.league.last_date),
         league_code: entry.league.code.clone(),
         teams: entry.teams.iter().map(|t| t.name.clone()).collect(),
         a: a.name.clone(),

@@ -59,7 +59,13 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         })
         .collect();
     Ok(page(&HomePage {
-        nav: Nav::new(visitor.username()),
+        nav: Nav::new(visitor.username()).with_data(
+            catalog
+                .leagues
+                .iter()
+                .filter_map(|e| e.league.last_date)
+                .max(),
+        ),
         hint: NO_DATA_HINT,
         leagues,
         teams: catalog.total_teams,

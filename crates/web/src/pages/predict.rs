@@ -43,7 +43,10 @@ fn predict_page(
     };
     let teams = entry.map(TeamRef::list).unwrap_or_default();
     Ok(PredictPage {
-        nav: Nav::new(visitor.username()),
+        nav: match entry {
+            Some(e) => Nav::new(visitor.username()).with_data(e.league.last_date),
+            None => Nav::new(visitor.username()),
+        },
         leagues: league_options(&catalog, entry.map(|e| e.league.code.as_str())),
         league: entry.map(|e| e.league.code.clone()),
         teams: teams

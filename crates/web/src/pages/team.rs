@@ -46,7 +46,7 @@ pub async fn team(
     };
     let history = entry.rating_history.get(&id).cloned().unwrap_or_default();
     Ok(page(&TeamPage {
-        nav: Nav::new(visitor.username()),
+        nav: Nav::new(visitor.username()).with_data(entry.league.last_date),
         name: team.name.clone(),
         league_code: entry.league.code.clone(),
         league_name: entry.league.name.clone(),

@@ -9,6 +9,8 @@ pub struct AboutPage {
     pub leagues: Vec<AboutRow>,
     /// Reliability of every league's out-of-sample probabilities, pooled.
     pub calibration: String,
+    /// The served models on every fixture played since it was announced.
+    pub graded: super::RecordView,
 }
 
 pub struct AboutRow {

@@ -6,6 +6,8 @@ pub struct Nav {
     pub css: String,
     pub js: String,
     pub username: Option<String>,
+    /// How recent the data on the page is (pages that show data).
+    pub data: Option<crate::format::Freshness>,
 }
 
 impl Nav {
@@ -16,7 +18,17 @@ impl Nav {
             css: assets.url("app.css"),
             js: assets.url("app.js"),
             username: username.map(str::to_string),
+            data: None,
         }
+    }
+
+    /// The header saying how recent the page's data is: results up to `newest`.
+    pub fn with_data(mut self, newest: Option<chrono::NaiveDate>) -> Self {
+        self.data = Some(crate::format::freshness(
+            newest,
+            chrono::Utc::now().date_naive(),
+        ));
+        self
     }
 }
 
