@@ -207,6 +207,10 @@ pub struct PredictionBody {
     /// it is then graded by that fixture's result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixture_id: Option<i64>,
+    /// Said when a team is not in the league's current season: its figures then come from old
+    /// data (e.g. "Leeds is not in the current season; its last match here was 2023-05-28").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_note: Option<String>,
     /// What happened, once the match is played and the prediction graded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<GradedResult>,

@@ -14,10 +14,7 @@ use axum::response::Response;
         (status = 200, description = "The page", body = String, content_type = "text/html"),
         (status = 503, description = "The database is unavailable", body = String, content_type = "text/html"),
     ))]
-pub async fn about(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> Result<Response, PageError> {
+pub async fn about(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let catalog = state.catalog();
     let graded = state.model_record().get(state.store(), &catalog).await?;
     let score = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.4}"));
@@ -58,6 +55,9 @@ pub async fn about(
         ),
         leagues,
         calibration: AboutPage::calibration_chart(&bins),
-        graded: RecordView::of(&graded, "Calibration of the model's graded fixture forecasts"),
+        graded: RecordView::of(
+            &graded,
+            "Calibration of the model's graded fixture forecasts",
+        ),
     }))
 }

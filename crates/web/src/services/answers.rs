@@ -261,6 +261,7 @@ mod tests {
                 fitted_at: Some(Utc::now()),
             },
             fixture_id: (p > 0.5).then_some(7),
+            data_note: None,
             result: None,
         }
     }

@@ -123,6 +123,25 @@ pub fn prediction_body(
             fitted_at: version.map(|v| v.fitted_at),
         },
         fixture_id: f.fixture_id,
+        data_note: data_note(entry, &[f.home_team, f.away_team]),
         result: f.graded(),
     }
+}
+
+/// Which of these teams are not in the league's current season, and since when.
+pub fn data_note(entry: &LeagueEntry, teams: &[&str]) -> Option<String> {
+    let current = entry.current_team_ids();
+    let old: Vec<String> = teams
+        .iter()
+        .filter_map(|name| entry.team(name))
+        .filter(|t| !current.contains(&t.id))
+        .map(|t| match entry.last_played(t.id) {
+            Some(d) => format!(
+                "{} is not in the current season; its last match here was {d}",
+                t.name
+            ),
+            None => format!("{} has no results here", t.name),
+        })
+        .collect();
+    (!old.is_empty()).then(|| old.join(". "))
 }

@@ -157,10 +157,20 @@ fn fixtures_are_predicted_tied_and_graded(backend: Backend) {
     assert_eq!(record["model"]["graded"].as_u64(), Some(1), "{record}");
     assert_eq!(v.get("/track-record").status, 200);
     let about = v.get("/about");
-    assert!(about.body.contains("forecasts of <strong>1</strong> fixtures"), "{}", about.body);
+    assert!(
+        about
+            .body
+            .contains("forecasts of <strong>1</strong> fixtures"),
+        "{}",
+        about.body
+    );
     // Pages with data say how recent it is: here the newest result is in the future.
     let home = v.get("/");
-    assert!(home.body.contains("id=\"data-freshness\">Results up to"), "{}", home.body);
+    assert!(
+        home.body.contains("id=\"data-freshness\">Results up to"),
+        "{}",
+        home.body
+    );
     // Someone else has graded nothing.
     let other = s.visitor().get("/api/track-record").json();
     assert_eq!(other["yours"]["graded"].as_u64(), Some(0));
