@@ -107,12 +107,18 @@ where
     qb
 }
 
-/// Copies the result of every match of these pairings into its graded predictions (new
-/// grades, and corrected results of matches graded before).
-pub(crate) fn record_results<DB>(league_id: i64, pairs: &[(i64, i64)]) -> Builder<DB>
+/// Copies the result of the matches of these pairings this import stored (its `now`) into
+/// their graded predictions: new grades, and corrected results of matches graded before.
+/// Predictions graded by earlier matches are not touched.
+pub(crate) fn record_results<DB>(
+    league_id: i64,
+    pairs: &[(i64, i64)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Builder<DB>
 where
     DB: sqlx::Database,
     i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    chrono::DateTime<chrono::Utc>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     let of = |c: &str| format!("(SELECT m.{c} FROM matches m WHERE m.id = predictions.match_id)");
     let mut qb = start(
@@ -127,6 +133,6 @@ where
         league_id,
     );
     pairs_in(&mut qb, "m.home_team_id", "m.away_team_id", pairs);
-    qb.push(")");
+    qb.push(" AND m.updated_at = ").push_bind(now).push(")");
     qb
 }

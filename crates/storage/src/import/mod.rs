@@ -177,7 +177,9 @@ impl Store {
             rows.fixtures.push(f);
         }
 
-        let now = Utc::now();
+        // To the microsecond (what PostgreSQL keeps): grading finds this import's matches by
+        // their `updated_at`.
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let mut counts = FileCounts::default();
         // Imports run one at a time, each seeing what the one before committed, so that
         // their counts are true and data imported twice is "unchanged" the second time (and
@@ -446,7 +448,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
-                    grading::record_results::<DB>(league_id, chunk)
+                    grading::record_results::<DB>(league_id, chunk, now)
                         .build()
                         .execute(&mut *tx)
                         .await?;
