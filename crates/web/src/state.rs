@@ -72,6 +72,9 @@ impl AppState {
         let shared_limiter = link
             .clone()
             .map(|l| SharedLimiter::new(l, &config.cache.prefix));
+        let shared_lockouts = link
+            .clone()
+            .map(|l| fp_cache::SharedLockouts::new(l, &config.cache.prefix));
         let cache = Cache::new(
             link,
             &config.cache.prefix,
@@ -101,7 +104,7 @@ impl AppState {
                 answers: Answers::default(),
                 limits: Limiters::new(config.rate_limits.clone(), shared_limiter),
                 passwords: Passwords::new(config.password_workers, config.password_queue),
-                lockouts: Lockouts::new(config.rate_limits.lockout_after),
+                lockouts: Lockouts::with_redis(config.rate_limits.lockout_after, shared_lockouts),
                 prediction_count: PredictionCount::default(),
                 model_record: ModelRecord::default(),
                 data_version: data_version.into(),

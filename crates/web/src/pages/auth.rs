@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn show(
     status: StatusCode,
@@ -144,7 +144,7 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     let name = c.username.trim();
     state.limits().login(visitor.ip, name).await?;
-    if let Some(wait) = state.lockouts().locked(name, Instant::now()) {
+    if let Some(wait) = state.lockouts().locked_now(name).await {
         return Err(locked_out(wait).into());
     }
     let user = state.store().user_by_name(name).await?;
@@ -152,11 +152,11 @@ pub async fn login(
     let valid = state.passwords().verify(c.password, stored).await?;
     match user {
         Some(u) if valid => {
-            state.lockouts().succeeded(name);
+            state.lockouts().succeeded_now(name).await;
             Ok(sign_in(&state, &visitor, u.id, &u.username).await?)
         }
         _ => {
-            if let Some(wait) = state.lockouts().failed(name, Instant::now()) {
+            if let Some(wait) = state.lockouts().failed_now(name).await {
                 return Err(locked_out(wait).into());
             }
             Ok(show(

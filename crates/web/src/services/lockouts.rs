@@ -1,8 +1,10 @@
 //! Temporary lock-out of an account name after repeated failed logins: after `after` failures
 //! in a row, no login under that name is tried for one minute, doubled with every further
-//! failure up to an hour; a successful login clears the count. Counted per instance (the
-//! per-account attempt limit, shared through Redis, bounds the total across instances).
+//! failure up to an hour; a successful login clears the count. With Redis the count and the
+//! lock-out are shared by every instance; without it (or while it is down) each instance
+//! counts on its own.
 
+use fp_cache::{LockoutRules, SharedLockouts};
 use std::time::{Duration, Instant};
 
 /// The first lock-out.
@@ -19,13 +21,22 @@ struct Failures {
 pub struct Lockouts {
     after: u32,
     failures: moka::sync::Cache<String, Failures>,
+    shared: Option<SharedLockouts>,
 }
 
 impl Lockouts {
-    /// Locks a name out after `after` failures in a row (0: never).
+    /// Locks a name out after `after` failures in a row (0: never), counted in this process.
+    #[cfg(test)]
     pub fn new(after: u32) -> Self {
+        Lockouts::with_redis(after, None)
+    }
+
+    /// The same, counted in Redis when given (this process's count stands in while Redis
+    /// does not answer).
+    pub fn with_redis(after: u32, shared: Option<SharedLockouts>) -> Self {
         Lockouts {
             after,
+            shared,
             failures: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_idle(LONGEST * 2)
@@ -35,6 +46,51 @@ impl Lockouts {
 
     fn key(name: &str) -> String {
         name.to_ascii_lowercase()
+    }
+
+    fn rules(&self) -> LockoutRules {
+        LockoutRules {
+            after: self.after,
+            first: FIRST,
+            longest: LONGEST,
+            idle: LONGEST * 2,
+        }
+    }
+
+    /// How long the name is still locked out, across instances when Redis is there.
+    pub async fn locked_now(&self, name: &str) -> Option<Duration> {
+        if let Some(shared) = &self.shared
+            && let Some(answer) = shared.locked(name).await
+        {
+            return answer;
+        }
+        self.locked(name, Instant::now())
+    }
+
+    /// Records a failed login, across instances when Redis is there; the lock-out it starts.
+    pub async fn failed_now(&self, name: &str) -> Option<Duration> {
+        if self.after == 0 {
+            return None;
+        }
+        // Counted here too, so that an outage of Redis does not reset a guesser's count.
+        let local = self.failed(name, Instant::now());
+        if let Some(shared) = &self.shared
+            && let Some(answer) = shared.failed(name, self.rules()).await
+        {
+            if answer.is_some() && local.is_none() {
+                metrics::counter!("login_lockouts_total").increment(1);
+            }
+            return answer;
+        }
+        local
+    }
+
+    /// A successful login, across instances when Redis is there.
+    pub async fn succeeded_now(&self, name: &str) {
+        self.succeeded(name);
+        if let Some(shared) = &self.shared {
+            shared.succeeded(name).await;
+        }
     }
 
     /// How long the name is still locked out, if it is.

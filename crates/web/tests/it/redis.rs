@@ -271,3 +271,40 @@ fn new_data_on_one_instance_reaches_the_other_through_the_generation() {
     );
     assert_eq!(v.predict("E0", "Wolves", "Arsenal").status, 200);
 }
+
+#[test]
+fn failed_logins_on_two_instances_add_up_to_one_lock_out() {
+    let prefix = unique_prefix("lockout");
+    let limits = fp_web::RateLimitConfig {
+        login_ip: "1000/hour".parse().unwrap(),
+        login_account: "1000/hour".parse().unwrap(),
+        register: "1000/hour".parse().unwrap(),
+        lockout_after: 4,
+        ..generous()
+    };
+    let a = TestServer::start_config(
+        Backend::Sqlite,
+        config(&shared_redis_url(), &prefix, limits.clone()),
+        None,
+    );
+    let b = a.join(config(&shared_redis_url(), &prefix, limits));
+    let mut owner = a.visitor();
+    let r = owner.post_form(
+        "/register",
+        &[("username", "gwen"), ("password", "amber quokka tunnel 7")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let login = |s: &TestServer, pw: &str| {
+        s.visitor()
+            .post_form("/login", &[("username", "gwen"), ("password", pw)])
+            .status
+    };
+    // Three wrong guesses, alternating between the instances: neither has seen four.
+    assert_eq!(login(&a, "wrong one"), 401);
+    assert_eq!(login(&b, "wrong two"), 401);
+    assert_eq!(login(&a, "wrong three"), 401);
+    // The fourth, on B, is the fourth of the name: locked out everywhere.
+    assert_eq!(login(&b, "wrong four"), 429);
+    assert_eq!(login(&a, "amber quokka tunnel 7"), 429);
+    assert_eq!(login(&b, "amber quokka tunnel 7"), 429);
+}
