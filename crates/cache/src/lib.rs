@@ -7,12 +7,14 @@ mod breaker;
 mod limit;
 mod link;
 mod lockout;
+mod signal;
 mod tiered;
 
 pub use breaker::{Breaker, Transition};
 pub use limit::{Decision, SharedLimiter};
 pub use link::{LinkSettings, RedisLink};
 pub use lockout::{LockoutRules, SharedLockouts};
+pub use signal::Signal;
 pub use tiered::{Cache, Kind, Ttls, bump_shared};
 
 #[derive(Debug, thiserror::Error)]

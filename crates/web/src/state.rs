@@ -75,6 +75,9 @@ impl AppState {
         let shared_lockouts = link
             .clone()
             .map(|l| fp_cache::SharedLockouts::new(l, &config.cache.prefix));
+        let revocation_signal = link
+            .clone()
+            .map(|l| fp_cache::Signal::new(l, &config.cache.prefix, "revocations"));
         let cache = Cache::new(
             link,
             &config.cache.prefix,
@@ -82,7 +85,11 @@ impl AppState {
             config.cache.capacity,
         );
         cache.sync_generation().await;
-        let revocations = Arc::new(Revocations::new(store.clone(), CACHE_TTL));
+        let revocations = Arc::new(Revocations::with_signal(
+            store.clone(),
+            CACHE_TTL,
+            revocation_signal,
+        ));
         if let Err(e) = revocations.sync().await {
             tracing::warn!(error = %e, "cannot read the session revocations yet");
         }
@@ -113,6 +120,9 @@ impl AppState {
         };
         warm_season_odds(state.catalog(), &state.inner.config.season);
         spawn_revocation_watch(Arc::downgrade(&state.inner));
+        if state.inner.revocations.has_signal() {
+            spawn_revocation_signal_watch(Arc::downgrade(&state.inner));
+        }
         spawn_data_watch(
             Arc::downgrade(&state.inner),
             state.inner.config.cache.generation_poll,
@@ -281,6 +291,31 @@ fn spawn_revocation_watch(inner: Weak<Inner>) {
                     tracing::warn!(error = %e, "cannot read session revocations: sessions are read from the database until it answers");
                 }
                 Err(_) => {}
+            }
+        }
+    });
+}
+
+/// With Redis: another instance announced a revocation; read the database now rather than at
+/// the next poll (which still runs, and is all there is while Redis is down).
+fn spawn_revocation_signal_watch(inner: Weak<Inner>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Revocations::SIGNAL_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = None;
+        loop {
+            tick.tick().await;
+            let Some(inner) = inner.upgrade() else { return };
+            let now = inner.revocations.signal_value().await;
+            if now.is_some()
+                && last.is_some()
+                && now != last
+                && let Err(e) = inner.revocations.sync().await
+            {
+                tracing::debug!(error = %e, "cannot read the revocations just announced");
+            }
+            if now.is_some() {
+                last = now;
             }
         }
     });

@@ -19,6 +19,9 @@ type Learnt = Instant;
 
 pub struct Revocations {
     store: Store,
+    /// With Redis: raised at every revocation, so that other instances read the database at
+    /// once instead of at their next poll.
+    signal: Option<fp_cache::Signal>,
     state: Mutex<State>,
     sessions: moka::sync::Cache<String, Learnt>,
     users: moka::sync::Cache<i64, (Learnt, Option<String>)>,
@@ -41,9 +44,11 @@ impl Revocations {
     pub const BOUND: Duration = Duration::from_millis(1500);
 
     /// `ttl`: the longest a cached session or token lives.
-    pub fn new(store: Store, ttl: Duration) -> Self {
+    /// The same, telling other instances through `signal` (Redis) when something is revoked.
+    pub fn with_signal(store: Store, ttl: Duration, signal: Option<fp_cache::Signal>) -> Self {
         let keep = ttl + Duration::from_secs(5);
         Revocations {
+            signal,
             store,
             state: Mutex::new(State {
                 synced: None,
@@ -60,6 +65,28 @@ impl Revocations {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How often the Redis signal is read, when there is one.
+    pub const SIGNAL_POLL: Duration = Duration::from_millis(100);
+
+    /// Tells the other instances (through Redis, when present) that something was revoked.
+    pub async fn announce(&self) {
+        if let Some(s) = &self.signal {
+            s.raise().await;
+        }
+    }
+
+    /// The signal's value, when there is a signal and Redis answers.
+    pub async fn signal_value(&self) -> Option<i64> {
+        match &self.signal {
+            Some(s) => s.read().await,
+            None => None,
+        }
+    }
+
+    pub fn has_signal(&self) -> bool {
+        self.signal.is_some()
     }
 
     /// Whether cached sessions and tokens may be served now.

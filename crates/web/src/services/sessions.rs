@@ -196,6 +196,7 @@ impl Sessions {
         self.cache.invalidate(id).await;
         self.revocations
             .apply(&local(Some(id.to_string()), None, None));
+        self.revocations.announce().await;
         Ok(())
     }
 
@@ -204,6 +205,7 @@ impl Sessions {
         self.store.delete_user_sessions(user_id, keep).await?;
         self.revocations
             .apply(&local(None, Some(user_id), keep.map(str::to_string)));
+        self.revocations.announce().await;
         Ok(())
     }
 

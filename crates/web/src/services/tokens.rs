@@ -135,6 +135,7 @@ impl Tokens {
                 token_id: Some(token_id),
                 revoked_at: chrono::Utc::now(),
             });
+            self.revocations.announce().await;
         }
         Ok(done)
     }

@@ -308,3 +308,43 @@ fn failed_logins_on_two_instances_add_up_to_one_lock_out() {
     assert_eq!(login(&a, "amber quokka tunnel 7"), 429);
     assert_eq!(login(&b, "amber quokka tunnel 7"), 429);
 }
+
+#[test]
+fn a_logout_is_announced_through_redis_and_seen_by_the_other_instance() {
+    let prefix = unique_prefix("revoke");
+    let a = TestServer::start_config(
+        Backend::Sqlite,
+        config(&shared_redis_url(), &prefix, generous()),
+        None,
+    );
+    let b = a.join(config(&shared_redis_url(), &prefix, generous()));
+    let mut v = a.visitor();
+    let r = v.post_form(
+        "/register",
+        &[("username", "hana"), ("password", "amber quokka tunnel 7")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut on_b = b.visitor();
+    on_b.cookie = v.cookie.clone();
+    assert!(
+        on_b.get("/account").body.contains("hana"),
+        "B serves the session"
+    );
+    let mut redis = redis::Client::open(shared_redis_url())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let key = format!("{prefix}:signal:revocations");
+    let before: Option<i64> = redis::cmd("GET").arg(&key).query(&mut redis).unwrap();
+    let cookie = v.cookie.clone();
+    assert_eq!(v.post_form("/logout", &[]).status, 303);
+    let after: Option<i64> = redis::cmd("GET").arg(&key).query(&mut redis).unwrap();
+    assert!(
+        after > before,
+        "the logout raised the signal: {before:?} → {after:?}"
+    );
+    on_b.cookie = cookie;
+    eventually("B refuses the ended session", || {
+        on_b.get("/account").status == 303
+    });
+}
