@@ -414,3 +414,85 @@ fn secrets_in_url_settings_are_never_shown() {
     assert!(text.contains("DATABASE_URL"), "{text}");
     assert!(!text.contains(secret), "{text}");
 }
+
+/// Two `import`s of the same file at once on PostgreSQL: one stores the matches and fits each
+/// league once; the other finds them all unchanged and fits nothing.
+#[tokio::test]
+async fn two_concurrent_imports_on_postgres_fit_each_league_once() {
+    let db = fp_storage::testing::TestDb::new(fp_storage::Backend::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let teams = ["Arsenal", "Chelsea", "Everton", "Fulham", "Leeds", "Spurs"];
+    let mut text = String::from("Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST\n");
+    let mut day = chrono::NaiveDate::from_ymd_opt(2023, 8, 5).unwrap();
+    for league in ["E0", "D1"] {
+        for round in 0..4 {
+            for (i, h) in teams.iter().enumerate() {
+                for (j, a) in teams.iter().enumerate() {
+                    if i != j {
+                        let (hg, ag) = ((round + 2 * i + j) % 4, (round + i + 3 * j) % 3);
+                        text.push_str(&format!(
+                            "{league},{},{h},{a},{hg},{ag},{},{}\n",
+                            day.format("%d/%m/%Y"),
+                            hg + 2,
+                            ag + 1
+                        ));
+                        day += chrono::Duration::days(2);
+                    }
+                }
+            }
+        }
+    }
+    let file = dir.path().join("both.csv");
+    std::fs::write(&file, text).unwrap();
+    let spawn = || {
+        bin()
+            .env("DATABASE_URL", &db.url)
+            .arg("import")
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    let outputs = [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ];
+    let printed: Vec<String> = outputs
+        .iter()
+        .map(|o| {
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect();
+    // One import inserted the 240 matches, the other found them unchanged.
+    assert_eq!(
+        printed
+            .iter()
+            .filter(|p| p.contains("240 inserted"))
+            .count(),
+        1,
+        "{printed:?}"
+    );
+    assert_eq!(
+        printed
+            .iter()
+            .filter(|p| p.contains("240 unchanged"))
+            .count(),
+        1,
+        "{printed:?}"
+    );
+    // Fitted once per league: the two leagues' model versions are the only ones.
+    let mut ids: Vec<i64> = db
+        .store
+        .current_model_versions()
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [1, 2], "{printed:?}");
+    db.cleanup().await;
+}
