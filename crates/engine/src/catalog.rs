@@ -32,6 +32,8 @@ pub struct LeagueEntry {
     pub fixtures: Vec<StoredFixture>,
     /// The season odds, once computed (see `LeagueEntry::season_outlook`).
     pub(crate) outlook: std::sync::OnceLock<Option<crate::outlook::SeasonOutlook>>,
+    /// The current season's teams, once asked for (see `LeagueEntry::current_team_ids`).
+    pub(crate) current_teams: std::sync::OnceLock<std::collections::BTreeSet<i64>>,
 }
 
 /// Two teams of a league with a model, checked but not yet predicted.
@@ -165,6 +167,7 @@ impl Catalog {
                 by_team,
                 fixtures,
                 outlook: std::sync::OnceLock::new(),
+                current_teams: std::sync::OnceLock::new(),
             });
         }
         Ok(catalog)

@@ -27,22 +27,25 @@ impl LeagueEntry {
         last_game.max(last_fixture).map(season_of)
     }
 
-    /// The teams of the current season (results and fixtures), by id.
-    pub fn current_team_ids(&self) -> BTreeSet<i64> {
-        let Some((season, from)) = self.current_season() else {
-            return BTreeSet::new();
-        };
-        self.games
-            .iter()
-            .filter(|g| g.date >= from)
-            .flat_map(|g| [i64::from(g.home), i64::from(g.away)])
-            .chain(
-                self.fixtures
-                    .iter()
-                    .filter(|f| f.season == season)
-                    .flat_map(|f| [f.home_team_id, f.away_team_id]),
-            )
-            .collect()
+    /// The teams of the current season (results and fixtures), by id: found once per loaded
+    /// catalog, as the predict form, the team list and every prediction body ask.
+    pub fn current_team_ids(&self) -> &BTreeSet<i64> {
+        self.current_teams.get_or_init(|| {
+            let Some((season, from)) = self.current_season() else {
+                return BTreeSet::new();
+            };
+            self.games
+                .iter()
+                .filter(|g| g.date >= from)
+                .flat_map(|g| [i64::from(g.home), i64::from(g.away)])
+                .chain(
+                    self.fixtures
+                        .iter()
+                        .filter(|f| f.season == season)
+                        .flat_map(|f| [f.home_team_id, f.away_team_id]),
+                )
+                .collect()
+        })
     }
 
     /// The upcoming fixture of this pairing, if one is announced.
@@ -68,7 +71,7 @@ impl LeagueEntry {
     fn compute_outlook(&self, rules: SeasonRules) -> Option<SeasonOutlook> {
         let (version, stored) = self.model.as_ref()?;
         let (season, from) = self.current_season()?;
-        let team_ids: Vec<i64> = self.current_team_ids().into_iter().collect();
+        let team_ids: Vec<i64> = self.current_team_ids().iter().copied().collect();
         let index = |id: i64| team_ids.binary_search(&id).ok();
         let mut standings = vec![Standing::default(); team_ids.len()];
         let mut played: HashSet<(i64, i64)> = HashSet::new();

@@ -98,30 +98,14 @@ fn result_view(entry: &LeagueEntry, row: &PredictionRow, facts: &FixtureFacts) -
             g.rps
         )
     });
-    let current = entry.current_team_ids();
-    let old: Vec<String> = [(row.home_team_id, h), (row.away_team_id, a)]
-        .into_iter()
-        .filter(|(id, _)| !current.contains(id))
-        .map(|(id, name)| {
-            let last = entry.last_played(id).map_or_else(
-                || "never".to_string(),
-                |d| d.format("%-d %b %Y").to_string(),
-            );
-            format!("{name} is not in the current season (last played here {last})")
-        })
-        .collect();
+    let note = crate::services::figures::data_note(entry, &[h, a]);
     let fresh = crate::format::freshness(entry.league.last_date, chrono::Utc::now().date_naive());
-    let (freshness, stale) = if old.is_empty() {
-        (fresh.text, fresh.stale)
-    } else {
-        (
-            format!(
-                "{}: its figures come from old data. {}",
-                old.join("; "),
-                fresh.text
-            ),
+    let (freshness, stale) = match note {
+        None => (fresh.text, fresh.stale),
+        Some(note) => (
+            format!("{note}: its figures come from old data. {}", fresh.text),
             true,
-        )
+        ),
     };
     ResultView {
         graded,
