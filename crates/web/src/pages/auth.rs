@@ -72,7 +72,7 @@ async fn sign_in(
         .move_predictions_to_user(&visitor.session.id, user_id)
         .await?;
     let fresh = Session {
-        id: crate::services::sessions::new_id()?,
+        id: crate::services::sessions::new_session_id()?,
         user_id: Some(user_id),
         username: Some(username.to_string()),
     };
