@@ -7,6 +7,8 @@
 //! type-checked for both backends.
 
 mod accounts;
+mod admin;
+mod backup;
 mod cleanup;
 mod config;
 mod data_state;
@@ -21,11 +23,15 @@ mod model_versions;
 mod prediction_writer;
 mod predictions;
 mod sessions;
+mod stats;
 mod store;
 mod tokens;
 mod track_record;
+mod upkeep;
 
 pub use accounts::User;
+pub use admin::{AdminAction, StatsSnapshot};
+pub use backup::{BackupReport, RestoreReport, check_sqlite_file, restore};
 pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
 pub use error::StorageError;
@@ -45,9 +51,11 @@ pub use predictions::{
 };
 pub use sessions::{NewSession, PurgeReport, Revocation, SessionRecord};
 pub use sqlx::Error as SqlxError;
+pub use stats::{DatabaseSize, DatabaseStats, TABLES, TableRows, human_bytes};
 pub use store::{Pool, Store};
 pub use tokens::{ApiToken, TokenOwner};
 pub use track_record::GradedForecast;
+pub use upkeep::{BUSY_TABLES, UpkeepReport};
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -49,16 +49,50 @@ impl TestDb {
     }
 
     pub async fn sqlite() -> TestDb {
+        TestDb::sqlite_file(true).await
+    }
+
+    pub async fn postgres() -> TestDb {
+        TestDb::postgres_database(true).await
+    }
+
+    /// A database with no tables at all (not migrated), e.g. the target of a restore.
+    pub async fn empty(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => TestDb::sqlite_file(false).await,
+            Backend::Postgres => TestDb::postgres_database(false).await,
+        }
+    }
+
+    async fn open(config: &DbConfig, migrate: bool) -> Store {
+        let store = if migrate {
+            Store::open(config).await
+        } else {
+            Store::connect(config).await
+        };
+        store.expect("open the test database")
+    }
+
+    async fn sqlite_file(migrate: bool) -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::open(&DbConfig::new(url.clone()))
-            .await
-            .expect("open SQLite test database");
         TestDb {
-            store,
+            store: TestDb::open(&DbConfig::new(url.clone()), migrate).await,
             url,
             _dir: Some(dir),
             pg_name: None,
+        }
+    }
+
+    async fn postgres_database(migrate: bool) -> TestDb {
+        let (url, name) = TestDb::create_postgres_database().await;
+        let mut config = DbConfig::new(url.clone());
+        config.max_connections = 4;
+        TestDb {
+            store: TestDb::open(&config, migrate).await,
+            url,
+            _dir: None,
+            pg_name: Some(name),
         }
     }
 
@@ -76,21 +110,6 @@ impl TestDb {
         pool.close().await;
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
         (format!("{base}/{name}"), name)
-    }
-
-    pub async fn postgres() -> TestDb {
-        let (url, name) = TestDb::create_postgres_database().await;
-        let mut config = DbConfig::new(url.clone());
-        config.max_connections = 4;
-        let store = Store::open(&config)
-            .await
-            .expect("open PostgreSQL test database");
-        TestDb {
-            store,
-            url,
-            _dir: None,
-            pg_name: Some(name),
-        }
     }
 
     /// Closes the pools and drops the PostgreSQL database.

@@ -20,4 +20,5 @@ macro_rules! on_both_backends {
 
 mod contract;
 mod grading;
+mod operations;
 mod replica;
