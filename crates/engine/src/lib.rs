@@ -1,6 +1,7 @@
 //! The service layer between the store and the pure models: fitting and storing model
 //! versions (`refit`), loading them for the server, predictions by team.
 
+pub mod backups;
 mod catalog;
 mod cleanup;
 mod fixtures;

@@ -1,7 +1,7 @@
 //! Two instances sharing a database run each slot once; outcomes are recorded.
 
 use chrono::{TimeZone, Utc};
-use fp_engine::scheduler::{JobFn, parse_schedule, run_slot};
+use fp_engine::scheduler::{Job, JobFn, Jobs, parse_schedule, run_slot};
 use fp_storage::Backend;
 use fp_storage::testing::TestDb;
 use std::sync::Arc;
@@ -27,14 +27,18 @@ async fn one_run_per_slot(backend: Backend) {
     let runs = Arc::new(AtomicU32::new(0));
     let job = counting_job(runs.clone(), false);
     for minute in 0..3 {
-        let slot = Utc.with_ymd_and_hms(2026, 1, 1, 2, minute, 0).unwrap();
+        let slot = Utc
+            .with_ymd_and_hms(2026, 1, 1, 2, minute, 0)
+            .unwrap()
+            .to_rfc3339();
+        let slot = slot.as_str();
         // Two instances race for the same slot.
         let (a, b) = tokio::join!(
             run_slot(&db.store, "cleanup", slot, "instance-a", &job),
             run_slot(&db.store, "cleanup", slot, "instance-b", &job),
         );
         assert!(
-            a.unwrap() ^ b.unwrap(),
+            a.unwrap().is_some() ^ b.unwrap().is_some(),
             "exactly one instance runs slot {minute}"
         );
     }
@@ -48,11 +52,17 @@ async fn one_run_per_slot(backend: Backend) {
     );
 
     let failing = counting_job(Arc::new(AtomicU32::new(0)), true);
-    let slot = Utc.with_ymd_and_hms(2026, 1, 2, 2, 0, 0).unwrap();
-    assert!(
-        run_slot(&db.store, "refit", slot, "instance-a", &failing)
-            .await
-            .unwrap()
+    let slot = Utc
+        .with_ymd_and_hms(2026, 1, 2, 2, 0, 0)
+        .unwrap()
+        .to_rfc3339();
+    let outcome = run_slot(&db.store, "refit", &slot, "instance-a", &failing)
+        .await
+        .unwrap()
+        .expect("the only instance runs it");
+    assert_eq!(
+        (outcome.status, outcome.message.as_str()),
+        ("failed", "boom")
     );
     let r = &db.store.job_runs("refit", 1).await.unwrap()[0];
     assert_eq!(
@@ -70,6 +80,39 @@ async fn one_run_per_slot_on_sqlite() {
 #[tokio::test]
 async fn one_run_per_slot_on_postgres() {
     one_run_per_slot(Backend::Postgres).await;
+}
+
+async fn runs_by_hand_are_recorded_each_time(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let runs = Arc::new(AtomicU32::new(0));
+    let jobs = Jobs::new(vec![Job {
+        name: "stats",
+        schedule: None,
+        work: counting_job(runs.clone(), false),
+    }]);
+    for _ in 0..2 {
+        let outcome = jobs.run_now(&db.store, "stats", "admin").await.unwrap();
+        assert_eq!(outcome.map(|o| o.status), Some("ok"));
+    }
+    assert_eq!(
+        jobs.run_now(&db.store, "nope", "admin").await.unwrap(),
+        None
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    let recorded = db.store.job_runs("stats", 10).await.unwrap();
+    assert_eq!(recorded.len(), 2);
+    assert!(recorded.iter().all(|r| r.slot.starts_with("manual ")));
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn runs_by_hand_on_sqlite() {
+    runs_by_hand_are_recorded_each_time(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn runs_by_hand_on_postgres() {
+    runs_by_hand_are_recorded_each_time(Backend::Postgres).await;
 }
 
 #[test]
