@@ -16,6 +16,22 @@ pub fn pct(p: f64) -> String {
 
 /// A time to the minute, "2026-11-30 07:05" (what `%Y-%m-%d %H:%M` gives, without parsing
 /// the format for every row of a page).
+/// 1234567 → "1,234,567".
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 pub fn minute(t: &chrono::DateTime<chrono::Utc>) -> String {
     use chrono::{Datelike, Timelike};
     format!(
@@ -88,6 +104,15 @@ mod tests {
             let back: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
             prop_assert_eq!(back, vec![("home".to_string(), a), ("away".to_string(), b)]);
         }
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(-12_345), "-12,345");
     }
 
     #[test]

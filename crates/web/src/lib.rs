@@ -40,4 +40,6 @@ pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use ops::metrics::install as install_metrics;
 pub use router::{metrics_router, openapi, router};
 pub use server::serve;
+pub use services::accounts::{check_password, check_username};
+pub use services::passwords::hash_blocking as hash_password;
 pub use state::{AppState, StartError};

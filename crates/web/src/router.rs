@@ -74,6 +74,8 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pages::auth::login_form, pages::auth::login))
         .routes(routes!(pages::auth::logout))
         .routes(routes!(pages::account::logout_everywhere))
+        .routes(routes!(pages::admin::admin))
+        .routes(routes!(pages::admin::run_job))
         .routes(routes!(pages::account::create_token))
         .routes(routes!(pages::account::revoke_token))
         .routes(routes!(

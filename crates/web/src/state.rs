@@ -50,6 +50,8 @@ struct Inner {
     lockouts: Lockouts,
     prediction_count: PredictionCount,
     model_record: ModelRecord,
+    /// The jobs of this instance, set once by the binary after start-up.
+    jobs: std::sync::OnceLock<fp_engine::scheduler::Jobs>,
     /// The database's data version the catalog was loaded at (see `spawn_data_watch`).
     data_version: std::sync::atomic::AtomicI64,
     config: AppConfig,
@@ -114,6 +116,7 @@ impl AppState {
                 lockouts: Lockouts::with_redis(config.rate_limits.lockout_after, shared_lockouts),
                 prediction_count: PredictionCount::default(),
                 model_record: ModelRecord::default(),
+                jobs: std::sync::OnceLock::new(),
                 data_version: data_version.into(),
                 config,
             }),
@@ -123,6 +126,7 @@ impl AppState {
         if state.inner.revocations.has_signal() {
             spawn_revocation_signal_watch(Arc::downgrade(&state.inner));
         }
+        spawn_stats_gauges(Arc::downgrade(&state.inner));
         spawn_data_watch(
             Arc::downgrade(&state.inner),
             state.inner.config.cache.generation_poll,
@@ -153,6 +157,15 @@ impl AppState {
         self.inner.reload_catalog().await?;
         self.inner.forecasts.cache().bump().await;
         Ok(())
+    }
+
+    /// Hands the server its jobs (for the admin page's "Run now"); only the first call counts.
+    pub fn set_jobs(&self, jobs: fp_engine::scheduler::Jobs) {
+        let _ = self.inner.jobs.set(jobs);
+    }
+
+    pub(crate) fn jobs(&self) -> Option<&fp_engine::scheduler::Jobs> {
+        self.inner.jobs.get()
     }
 
     pub(crate) fn writer(&self) -> &PredictionWriter {
@@ -231,6 +244,27 @@ fn warm_season_odds(catalog: Arc<Catalog>, season: &crate::config::SeasonConfig)
     tokio::task::spawn_blocking(move || {
         for entry in &catalog.leagues {
             entry.season_outlook(season.rules(&entry.league.code));
+        }
+    });
+}
+
+/// How often the database gauges are set from the stats job's latest measurement.
+const STATS_GAUGES_EVERY: Duration = Duration::from_secs(30);
+
+/// The database gauges of `/metrics`, set from the latest measurement of the `stats` job (one
+/// instance measures, every instance reports): one small read every 30 s, none per scrape.
+fn spawn_stats_gauges(inner: Weak<Inner>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(STATS_GAUGES_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(inner) = inner.upgrade() else { return };
+            match inner.store.latest_stats_snapshot().await {
+                Ok(Some(s)) => crate::services::gauges::set(&s),
+                Ok(None) => {}
+                Err(e) => tracing::debug!(error = %e, "cannot read the latest database figures"),
+            }
         }
     });
 }

@@ -4,6 +4,7 @@
 
 pub mod about;
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod export;
 pub mod h2h;

@@ -8,6 +8,7 @@ pub mod answers;
 pub mod counts;
 pub mod figures;
 pub mod forecasts;
+pub mod gauges;
 pub mod history;
 pub mod limits;
 pub mod lockouts;

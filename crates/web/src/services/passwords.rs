@@ -68,13 +68,8 @@ impl Passwords {
 
     /// The Argon2id hash of a password (PHC string).
     pub async fn hash(&self, password: String) -> Result<String, Error> {
-        self.run(move || {
-            Argon2::default()
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(|e| Error::internal(format!("hashing failed: {e}")))
-        })
-        .await?
+        self.run(move || hash_blocking(&password).map_err(Error::internal))
+            .await?
     }
 
     /// Whether `password` matches the stored hash; with `None` (no such user), the same work
@@ -107,6 +102,15 @@ impl Passwords {
         let made = self.hash(secret).await?;
         Ok(self.dummy.get_or_init(|| made).clone())
     }
+}
+
+/// The Argon2id hash of a password (PHC string), on the calling thread (the command line's
+/// `create-admin`; the server goes through [`Passwords::hash`]).
+pub fn hash_blocking(password: &str) -> Result<String, String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| format!("hashing failed: {e}"))
 }
 
 #[cfg(test)]

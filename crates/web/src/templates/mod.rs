@@ -2,6 +2,7 @@
 //! page, with named rows; the charts are templates too (`charts`).
 
 mod about;
+mod admin;
 mod auth;
 pub mod charts;
 mod error;
@@ -16,6 +17,9 @@ mod team;
 mod track_record;
 
 pub use about::{AboutPage, AboutRow};
+pub use admin::{
+    ActionLine, AdminPage, DatabaseFigures, JobLine, RunLine, ServiceLines, TableCount,
+};
 pub use auth::{AccountPage, AuthKind, AuthPage, TokenLine};
 pub use error::ErrorPage;
 pub use h2h::H2hPage;

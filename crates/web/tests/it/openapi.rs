@@ -34,6 +34,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/account/logout-everywhere"),
     ("post", "/account/tokens"),
     ("post", "/account/tokens/{id}/revoke"),
+    ("get", "/admin"),
+    ("post", "/admin/jobs/{job}/run"),
     ("get", "/api/tokens"),
     ("post", "/api/tokens"),
     ("delete", "/api/tokens/{id}"),

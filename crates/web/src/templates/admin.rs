@@ -1,0 +1,72 @@
+use super::Nav;
+use askama::Template;
+
+/// A table's row count.
+pub struct TableCount {
+    pub table: String,
+    pub rows: String,
+}
+
+/// The stats job's latest measurement, as shown.
+pub struct DatabaseFigures {
+    pub backend: String,
+    pub size: String,
+    pub wal: Option<String>,
+    pub active: String,
+    pub archived: String,
+    pub sessions: String,
+    pub accounts: String,
+    pub oldest: String,
+    pub measured: String,
+    pub tables: Vec<TableCount>,
+}
+
+/// What this instance sees of the services it uses.
+pub struct ServiceLines {
+    pub database: String,
+    pub replica: Option<String>,
+    pub cache: String,
+    pub generation: u64,
+    pub models: usize,
+    pub leagues: usize,
+    pub data_version: i64,
+}
+
+/// A job and its last run.
+pub struct JobLine {
+    pub name: String,
+    pub schedule: String,
+    pub last: String,
+}
+
+/// One recorded run.
+pub struct RunLine {
+    pub job: String,
+    pub started: String,
+    pub took: String,
+    pub status: String,
+    pub instance: String,
+    pub message: String,
+}
+
+/// One admin action.
+pub struct ActionLine {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub nav: Nav,
+    pub message: Option<String>,
+    pub figures: Option<DatabaseFigures>,
+    /// The database size by day, drawn.
+    pub size_chart: Option<String>,
+    pub services: ServiceLines,
+    pub jobs: Vec<JobLine>,
+    pub runs: Vec<RunLine>,
+    pub actions: Vec<ActionLine>,
+}
