@@ -123,19 +123,55 @@ pub struct LogArgs {
     /// Log filter (tracing EnvFilter syntax); default: info for serve, warn otherwise
     #[arg(long, env = "RUST_LOG", global = true)]
     pub log: Option<String>,
+    /// Write the log to this file instead of standard error, in a new file each day
+    /// (FILE.YYYY-MM-DD); unset: standard error, for journald or Docker to collect
+    #[arg(long, env = "LOG_FILE", global = true)]
+    pub log_file: Option<std::path::PathBuf>,
+    /// Daily log files kept with LOG_FILE; older ones are removed
+    #[arg(long, env = "LOG_KEEP", default_value_t = 14, global = true)]
+    pub log_keep: usize,
 }
 
+/// Keeps the log file's writer thread alive; dropping it flushes what is buffered.
+pub type LogGuard = Option<tracing_appender::non_blocking::WorkerGuard>;
+
 impl LogArgs {
-    pub fn init(&self, default: &str) {
+    pub fn init(&self, default: &str) -> anyhow::Result<LogGuard> {
         let filter = tracing_subscriber::EnvFilter::try_new(self.log.as_deref().unwrap_or(default))
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-        let builder = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr);
+        let builder = tracing_subscriber::fmt().with_env_filter(filter);
+        let Some(file) = self.log_file.as_ref().filter(|f| !f.as_os_str().is_empty()) else {
+            let builder = builder.with_writer(std::io::stderr);
+            if self.log_format == "json" {
+                builder.json().init();
+            } else {
+                builder.init();
+            }
+            return Ok(None);
+        };
+        let dir = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .with_context(|| format!("LOG_FILE {} names no file", file.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the log folder {}", dir.display()))?;
+        let appender = tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix(name)
+            .max_log_files(self.log_keep.max(1))
+            .build(dir)
+            .with_context(|| format!("cannot write the log file {}", file.display()))?;
+        let (writer, guard) = tracing_appender::non_blocking(appender);
+        let builder = builder.with_writer(writer).with_ansi(false);
         if self.log_format == "json" {
             builder.json().init();
         } else {
             builder.init();
         }
+        Ok(Some(guard))
     }
 }

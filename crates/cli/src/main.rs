@@ -49,6 +49,16 @@ enum Command {
     CleanupPredictions(commands::cleanup::CleanupArgs),
     /// Fill the database with synthetic predictions for load tests (prints a visitor's cookie)
     GenerateLoad(commands::generate_load::GenerateLoadArgs),
+    /// Print the database's size, rows per table and predictions active/archived
+    Stats(commands::stats::StatsArgs),
+    /// Back up the database to a file while it serves (SQLite file or pg_dump archive)
+    Backup(commands::backup::BackupArgs),
+    /// Restore a backup into an empty database (or replace one with --force)
+    Restore(commands::backup::RestoreArgs),
+    /// Make an account staff: it may use the admin page
+    CreateAdmin(commands::admin::CreateAdminArgs),
+    /// Run database upkeep now (VACUUM ANALYZE, or PRAGMA optimize and a checkpoint)
+    Upkeep,
     /// Walk-forward backtest on CSV files against the bookmakers' closing odds (no database)
     Backtest(Box<commands::backtest::BacktestArgs>),
 }
@@ -62,10 +72,16 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     }
     let cli = Cli::parse();
-    cli.log.init(match cli.command {
+    let _log = match cli.log.init(match cli.command {
         Command::Serve(_) => "info",
         _ => "warn",
-    });
+    }) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -94,6 +110,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CleanupPredictions(args) => commands::cleanup::run(&cli.db, args).await,
         Command::GenerateLoad(args) => commands::generate_load::run(&cli.db, args).await,
         Command::Refit(args) => commands::refit::run(&cli.db, &cli.cache, args).await,
+        Command::Stats(args) => commands::stats::run(&cli.db, args).await,
+        Command::Backup(args) => commands::backup::backup(&cli.db, args).await,
+        Command::Restore(args) => commands::backup::restore(&cli.db, args).await,
+        Command::CreateAdmin(args) => commands::admin::create_admin(&cli.db, args).await,
+        Command::Upkeep => {
+            let store = cli.db.open().await?;
+            println!("{}", store.upkeep().await?);
+            Ok(())
+        }
         Command::Backtest(args) => {
             tokio::task::spawn_blocking(move || commands::backtest::run(*args)).await?
         }

@@ -17,8 +17,16 @@ pub struct ImportArgs {
 
 pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ImportArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
-    let report = import_paths(&store, &args.paths).await?;
+    let run = crate::commands::RecordedRun::start(&store, "import").await;
+    let report = match import_paths(&store, &args.paths).await {
+        Ok(r) => r,
+        Err(e) => {
+            run.finish(false, &format!("{e:#}")).await;
+            return Err(e);
+        }
+    };
     println!("{report}");
+    run.finish(report.success(), &report.to_string()).await;
     refit_if_changed(&store, &report, args.no_refit).await?;
     if report.changed_anything() {
         cache.announce_new_data().await;

@@ -97,6 +97,16 @@ pub struct ServeArgs {
     /// When to sync from football-data.co.uk (cron with seconds), or "off"; see the sync settings
     #[arg(long, env = "SYNC_CRON", default_value = "off")]
     pub sync_cron: String,
+    /// When to measure the database (size, rows, predictions) for the admin page and the
+    /// Prometheus gauges (cron with seconds), or "off"
+    #[arg(long, env = "STATS_CRON", default_value = "0 */5 * * * *")]
+    pub stats_cron: String,
+    /// When to run database upkeep: PostgreSQL VACUUM (ANALYZE) of the busy tables, SQLite
+    /// PRAGMA optimize and a WAL checkpoint (cron with seconds), or "off"
+    #[arg(long, env = "UPKEEP_CRON", default_value = "0 30 3 * * Sun")]
+    pub upkeep_cron: String,
+    #[command(flatten)]
+    pub backup: crate::commands::backup::BackupSettings,
     #[command(flatten)]
     pub cleanup: crate::commands::cleanup::CleanupSettings,
     #[command(flatten)]
@@ -119,21 +129,32 @@ where
     std::sync::Arc::new(move || Box::pin(f()))
 }
 
-/// Starts the scheduled jobs; each slot runs on one instance only (see `job_runs`).
-fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
-    let instance = fp_engine::scheduler::instance_name();
+/// `None` for "off" (or empty), else the cron expression, checked.
+fn schedule(expr: &str) -> anyhow::Result<Option<String>> {
+    if expr.eq_ignore_ascii_case("off") || expr.trim().is_empty() {
+        Ok(None)
+    } else {
+        fp_engine::scheduler::parse_schedule(expr)?;
+        Ok(Some(expr.to_string()))
+    }
+}
+
+/// Every job of the server: each runs on its schedule (each slot on one instance only, see
+/// `job_runs`) and can be started by hand from the admin page.
+fn jobs(
+    state: &AppState,
+    args: &ServeArgs,
+    db: &DbArgs,
+) -> anyhow::Result<fp_engine::scheduler::Jobs> {
+    use fp_engine::scheduler::Job;
     let store = state.store().clone();
-    let schedule = |expr: &str| -> anyhow::Result<Option<cron::Schedule>> {
-        if expr.eq_ignore_ascii_case("off") || expr.is_empty() {
-            Ok(None)
-        } else {
-            Ok(Some(fp_engine::scheduler::parse_schedule(expr)?))
-        }
-    };
-    if let Some(s) = schedule(&args.cleanup_cron)? {
-        let options = args.cleanup.options(false);
-        let st = store.clone();
-        let work = job(move || {
+    let mut list = Vec::new();
+    let options = args.cleanup.options(false);
+    let st = store.clone();
+    list.push(Job {
+        name: "cleanup-predictions",
+        schedule: schedule(&args.cleanup_cron)?,
+        work: job(move || {
             let st = st.clone();
             async move {
                 fp_engine::cleanup_predictions(&st, &options, |_, _| {})
@@ -141,18 +162,13 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
                     .map(|r| format!("archived {}, deleted {}", r.archived, r.deleted))
                     .map_err(|e| e.to_string())
             }
-        });
-        fp_engine::scheduler::spawn(
-            store.clone(),
-            "cleanup-predictions",
-            s,
-            instance.clone(),
-            work,
-        );
-    }
-    if let Some(s) = schedule(&args.session_purge_cron)? {
-        let st = store.clone();
-        let work = job(move || {
+        }),
+    });
+    let st = store.clone();
+    list.push(Job {
+        name: "purge-sessions",
+        schedule: schedule(&args.session_purge_cron)?,
+        work: job(move || {
             let st = st.clone();
             async move {
                 let now = chrono::Utc::now();
@@ -167,12 +183,72 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
                     })
                     .map_err(|e| e.to_string())
             }
-        });
-        fp_engine::scheduler::spawn(store.clone(), "purge-sessions", s, instance.clone(), work);
-    }
-    if let Some(s) = schedule(&args.refit_cron)? {
-        let app = state.clone();
-        let work = job(move || {
+        }),
+    });
+    let st = store.clone();
+    list.push(Job {
+        name: "stats",
+        schedule: schedule(&args.stats_cron)?,
+        work: job(move || {
+            let st = st.clone();
+            async move {
+                let stats = st.stats().await.map_err(|e| e.to_string())?;
+                let keep_from = chrono::Utc::now() - chrono::Duration::days(90);
+                st.save_stats_snapshot(&(&stats).into(), keep_from)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "{}; {} active and {} archived predictions",
+                    fp_storage::human_bytes(stats.size.total_bytes),
+                    stats.predictions.active,
+                    stats.predictions.archived
+                ))
+            }
+        }),
+    });
+    let st = store.clone();
+    list.push(Job {
+        name: "upkeep",
+        schedule: schedule(&args.upkeep_cron)?,
+        work: job(move || {
+            let st = st.clone();
+            async move {
+                st.upkeep()
+                    .await
+                    .map(|r| r.to_string())
+                    .map_err(|e| e.to_string())
+            }
+        }),
+    });
+    let st = store.clone();
+    let (dir, keep, url) = (
+        args.backup.backup_dir.clone(),
+        args.backup.backup_keep,
+        db.database_url.clone(),
+    );
+    list.push(Job {
+        name: "backup",
+        schedule: schedule(&args.backup.backup_cron)?,
+        work: job(move || {
+            let (st, dir, url) = (st.clone(), dir.clone(), url.clone());
+            async move {
+                let r = fp_engine::backups::backup_and_rotate(&st, &url, &dir, keep)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "wrote {} ({}), removed {} old",
+                    r.written.path.display(),
+                    fp_storage::human_bytes(i64::try_from(r.written.bytes).unwrap_or(i64::MAX)),
+                    r.removed.len()
+                ))
+            }
+        }),
+    });
+    let app = state.clone();
+    list.push(Job {
+        name: "refit",
+        schedule: schedule(&args.refit_cron)?,
+        work: job(move || {
             let app = app.clone();
             async move {
                 let fitted = fp_engine::refit_all(app.store(), |_| {})
@@ -184,37 +260,45 @@ fn start_jobs(state: &AppState, args: &ServeArgs) -> anyhow::Result<()> {
                 app.reload().await.map_err(|e| e.to_string())?;
                 Ok(format!("{} leagues refitted", fitted.len()))
             }
-        });
-        fp_engine::scheduler::spawn(store.clone(), "refit", s, instance.clone(), work);
-    }
-    if let Some(s) = schedule(&args.sync_cron)? {
-        let config = args.sync.config()?;
+        }),
+    });
+    let sync_schedule = schedule(&args.sync_cron)?;
+    // Without a schedule, sync is offered by hand only when its settings are complete.
+    let sync_config = match args.sync.config() {
+        Ok(c) => Some(c),
+        Err(e) if sync_schedule.is_some() => return Err(e),
+        Err(_) => None,
+    };
+    if let Some(config) = sync_config {
         let app = state.clone();
-        let work = job(move || {
-            let (app, config) = (app.clone(), config.clone());
-            async move {
-                let report = fp_ingest::sync(app.store(), &config, |_| {}).await;
-                if report.changed_data() {
-                    fp_engine::refit_all(app.store(), |_| {})
-                        .await
-                        .map_err(|e| e.to_string())?;
+        list.push(Job {
+            name: "sync",
+            schedule: sync_schedule,
+            work: job(move || {
+                let (app, config) = (app.clone(), config.clone());
+                async move {
+                    let report = fp_ingest::sync(app.store(), &config, |_| {}).await;
+                    if report.changed_data() {
+                        fp_engine::refit_all(app.store(), |_| {})
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                    if report.changed_anything() {
+                        fp_engine::forecast_fixtures(app.store())
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        app.reload().await.map_err(|e| e.to_string())?;
+                    }
+                    if report.success() {
+                        Ok(report.to_string())
+                    } else {
+                        Err(format!("{report}: {}", report.errors.join("; ")))
+                    }
                 }
-                if report.changed_anything() {
-                    fp_engine::forecast_fixtures(app.store())
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    app.reload().await.map_err(|e| e.to_string())?;
-                }
-                if report.success() {
-                    Ok(report.to_string())
-                } else {
-                    Err(format!("{report}: {}", report.errors.join("; ")))
-                }
-            }
+            }),
         });
-        fp_engine::scheduler::spawn(store, "sync", s, instance, work);
     }
-    Ok(())
+    Ok(fp_engine::scheduler::Jobs::new(list))
 }
 
 pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Result<()> {
@@ -271,7 +355,9 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
     let state = AppState::new(store, config)
         .await
         .context("cannot load the leagues and models")?;
-    start_jobs(&state, &args)?;
+    let jobs = jobs(&state, &args, db)?;
+    jobs.spawn_all(state.store(), &fp_engine::scheduler::instance_name())?;
+    state.set_jobs(jobs);
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

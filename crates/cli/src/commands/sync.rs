@@ -88,6 +88,7 @@ pub async fn run(
     let config = args.settings.config()?;
     let store = db.open().await?;
     let files = config.targets.len() + usize::from(config.fixtures_url.is_some());
+    let run = crate::commands::RecordedRun::start(&store, "sync").await;
     let bar = progress::bar(files as u64, "syncing");
     let report = sync(&store, &config, |outcome| {
         if let Err(e) = &outcome.result {
@@ -98,6 +99,7 @@ pub async fn run(
     .await;
     bar.finish_and_clear();
     println!("{report}");
+    run.finish(report.success(), &report.to_string()).await;
     refit_if_changed(&store, &report, args.no_refit).await?;
     if report.changed_anything() {
         cache.announce_new_data().await;

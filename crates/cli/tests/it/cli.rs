@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_football-predictor"));
     c.env_remove("DATABASE_URL")
         .env_remove("DATABASE_READ_URL")
@@ -15,7 +15,7 @@ fn bin() -> Command {
 }
 
 /// Runs a command that must succeed; returns what it printed.
-fn succeed(c: &mut Command) -> String {
+pub(crate) fn succeed(c: &mut Command) -> String {
     let out = c.output().unwrap();
     assert!(
         out.status.success(),
@@ -25,7 +25,7 @@ fn succeed(c: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn sqlite_url(dir: &Path) -> String {
+pub(crate) fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("fp.db").display())
 }
 
@@ -49,6 +49,11 @@ fn every_subcommand_has_help() {
         "backtest",
         "cleanup-predictions",
         "generate-load",
+        "stats",
+        "backup",
+        "restore",
+        "create-admin",
+        "upkeep",
     ] {
         let out = bin().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub}");
@@ -134,14 +139,14 @@ async fn imports_the_shared_data_twice_to_the_same_count() {
 }
 
 /// A running `serve` on a free port, with everything it writes to stderr collected.
-struct Server {
+pub(crate) struct Server {
     child: std::process::Child,
-    base: String,
+    pub(crate) base: String,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
-    fn start(args: &[&str], url: &str) -> Server {
+    pub(crate) fn start(args: &[&str], url: &str) -> Server {
         let mut child = bin()
             .env("DATABASE_URL", url)
             .env("BIND", "127.0.0.1:0")
@@ -196,7 +201,7 @@ impl Drop for Server {
     }
 }
 
-fn get(base: &str, path: &str) -> String {
+pub(crate) fn get(base: &str, path: &str) -> String {
     let addr = base.trim_start_matches("http://");
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     write!(

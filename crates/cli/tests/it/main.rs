@@ -5,3 +5,4 @@
 mod backtest;
 mod browser;
 mod cli;
+mod operations;
