@@ -12,6 +12,7 @@ mod backup;
 mod cleanup;
 mod config;
 mod data_state;
+mod email;
 mod error;
 mod fixtures;
 mod grading;
@@ -34,6 +35,7 @@ pub use admin::{AdminAction, StatsSnapshot};
 pub use backup::{BackupReport, RestoreReport, check_sqlite_file, restore};
 pub use cleanup::PredictionCounts;
 pub use config::{Backend, DbConfig};
+pub use email::{EmailSettings, NewEmailToken, NewMail, OutboxBacklog, OutboxMail, TokenPurpose};
 pub use error::StorageError;
 pub use fixtures::{FixtureForecast, StoredFixture};
 pub use import::{

@@ -65,6 +65,15 @@ pub struct AppConfig {
     pub password_workers: usize,
     pub password_queue: usize,
     pub season: SeasonConfig,
+    pub mail: MailSettings,
+}
+
+/// Email: whether mail is sent (`SMTP_URL` set; otherwise the pages say so), and the public
+/// address the links in mails start with (`PUBLIC_URL`, no trailing slash).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailSettings {
+    pub enabled: bool,
+    pub public_url: String,
 }
 
 /// How season odds are simulated and counted.
@@ -167,6 +176,7 @@ impl Default for AppConfig {
             password_workers: std::thread::available_parallelism().map_or(2, usize::from),
             password_queue: 16,
             season: SeasonConfig::default(),
+            mail: MailSettings::default(),
         }
     }
 }

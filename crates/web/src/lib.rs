@@ -33,8 +33,8 @@ mod state;
 mod templates;
 
 pub use config::{
-    AppConfig, BODY_LIMIT, CacheConfig, MetricsAccess, NO_DATA_HINT, OriginRules, Rate,
-    RateLimitConfig, SeasonConfig, Timeouts,
+    AppConfig, BODY_LIMIT, CacheConfig, MailSettings, MetricsAccess, NO_DATA_HINT, OriginRules,
+    Rate, RateLimitConfig, SeasonConfig, Timeouts,
 };
 pub use fp_cache::{Kind as CacheKind, LinkSettings, Ttls};
 pub use ops::metrics::install as install_metrics;

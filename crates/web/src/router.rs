@@ -74,8 +74,20 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pages::auth::login_form, pages::auth::login))
         .routes(routes!(pages::auth::logout))
         .routes(routes!(pages::account::logout_everywhere))
+        .routes(routes!(pages::email::set_address))
+        .routes(routes!(pages::email::confirm))
+        .routes(routes!(pages::email::notifications))
+        .routes(routes!(
+            pages::email::reset_form,
+            pages::email::request_reset
+        ))
+        .routes(routes!(
+            pages::email::new_password_form,
+            pages::email::set_new_password
+        ))
         .routes(routes!(pages::admin::admin))
         .routes(routes!(pages::admin::run_job))
+        .routes(routes!(pages::admin::resend_mail))
         .routes(routes!(pages::account::create_token))
         .routes(routes!(pages::account::revoke_token))
         .routes(routes!(

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod cleanup;
 pub mod generate_load;
 pub mod import;
+pub mod mail;
 pub mod migrate;
 pub mod refit;
 pub mod serve;

@@ -108,6 +108,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub backup: crate::commands::backup::BackupSettings,
     #[command(flatten)]
+    pub mail: crate::commands::mail::MailArgs,
+    #[command(flatten)]
     pub cleanup: crate::commands::cleanup::CleanupSettings,
     #[command(flatten)]
     pub sync: crate::commands::sync::SyncSettings,
@@ -173,15 +175,18 @@ fn jobs(
             async move {
                 let now = chrono::Utc::now();
                 // Revocations are read within seconds; an hour's are plenty to keep.
-                st.purge_sessions(now, now - chrono::Duration::hours(1))
+                let r = st
+                    .purge_sessions(now, now - chrono::Duration::hours(1))
                     .await
-                    .map(|r| {
-                        format!(
-                            "purged {} sessions, {} predictions, {} revocations",
-                            r.sessions, r.predictions, r.revocations
-                        )
-                    })
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.to_string())?;
+                let tokens = st
+                    .purge_email_tokens(now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "purged {} sessions, {} predictions, {} revocations, {tokens} email tokens",
+                    r.sessions, r.predictions, r.revocations
+                ))
             }
         }),
     });
@@ -351,6 +356,7 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
             simulations: args.season_simulations.max(1),
             relegation: args.relegation_places.clone(),
         },
+        mail: args.mail.settings(&args.bind),
     };
     let state = AppState::new(store, config)
         .await
@@ -358,6 +364,7 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
     let jobs = jobs(&state, &args, db)?;
     jobs.spawn_all(state.store(), &fp_engine::scheduler::instance_name())?;
     state.set_jobs(jobs);
+    args.mail.start(state.store())?;
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

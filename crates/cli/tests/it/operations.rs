@@ -342,3 +342,53 @@ async fn scheduled_backups_rotate_and_each_is_a_checked_database() {
     }
     store.close().await;
 }
+
+#[tokio::test]
+async fn serve_sends_the_outbox_to_the_smtp_server() {
+    let smtp = fp_mail::testing::SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let _server = Server::start(
+        &[
+            "--smtp-url",
+            &smtp.url(),
+            "--mail-from",
+            "Football Predictor <fp@example.org>",
+            "--mail-poll-seconds",
+            "1",
+        ],
+        &url,
+    );
+    let store = fp_storage::Store::open(&fp_storage::DbConfig::new(url.as_str()))
+        .await
+        .unwrap();
+    for i in 0..3 {
+        store
+            .enqueue_mail(&fp_storage::NewMail {
+                kind: "test".into(),
+                recipient: format!("reader{i}@example.org"),
+                subject: format!("Hello {i}"),
+                text_body: "Plain.".into(),
+                html_body: "<p>HTML.</p>".into(),
+            })
+            .await
+            .unwrap();
+    }
+    for _ in 0..100 {
+        if store.outbox_backlog().await.unwrap().sent == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(store.outbox_backlog().await.unwrap().sent, 3);
+    let got = smtp.messages();
+    assert_eq!(got.len(), 3);
+    assert!(
+        got.iter().all(
+            |m| m.contains("From: \"Football Predictor\" <fp@example.org>")
+                || m.contains("From: Football Predictor <fp@example.org>")
+        ),
+        "{got:?}"
+    );
+    store.close().await;
+}

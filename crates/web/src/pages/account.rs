@@ -6,7 +6,7 @@ use crate::error::{Error, PageError};
 use crate::extract::{PageForm, PagePath, Visitor};
 use crate::services::accounts::check_password;
 use crate::state::AppState;
-use crate::templates::{AccountPage, Nav, TokenLine};
+use crate::templates::{AccountPage, EmailView, Nav, TokenLine};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
@@ -15,13 +15,13 @@ use serde::Deserialize;
 
 /// What the page says besides its forms.
 #[derive(Default)]
-struct Notes {
-    error: Option<String>,
-    message: Option<String>,
-    new_token: Option<String>,
+pub(super) struct Notes {
+    pub error: Option<String>,
+    pub message: Option<String>,
+    pub new_token: Option<String>,
 }
 
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     visitor: &Visitor,
     user_id: i64,
@@ -41,12 +41,20 @@ async fn show(
             last_used: t.last_used_at.map_or_else(|| "never".into(), time),
         })
         .collect();
+    let settings = state.store().email_settings(user_id).await?;
     let p = AccountPage {
         nav: Nav::new(visitor.username()),
         error: notes.error,
         message: notes.message,
         new_token: notes.new_token,
         tokens,
+        email: EmailView {
+            mail_enabled: state.config().mail.enabled,
+            address: settings.email,
+            confirmed: settings.email_confirmed,
+            notify_results: settings.notify_results,
+            notify_weekly: settings.notify_weekly,
+        },
     };
     Ok((status, page(&p)).into_response())
 }

@@ -11,7 +11,8 @@ use crate::format::count;
 use crate::state::AppState;
 use crate::templates::charts::LineChart;
 use crate::templates::{
-    ActionLine, AdminPage, DatabaseFigures, JobLine, Nav, RunLine, ServiceLines, TableCount,
+    ActionLine, AdminPage, DatabaseFigures, JobLine, MailLine, Nav, RunLine, ServiceLines,
+    TableCount,
 };
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -164,7 +165,34 @@ pub async fn admin(
         models: catalog.leagues.iter().filter(|l| l.model.is_some()).count(),
         leagues: catalog.leagues.len(),
         data_version: store.data_version().await?,
+        mail: {
+            let b = store.outbox_backlog().await?;
+            let state_of = if state.config().mail.enabled {
+                "sending"
+            } else {
+                "not set up (SMTP_URL), nothing is sent"
+            };
+            format!(
+                "{state_of}; outbox: {} waiting, {} given up, {} sent",
+                b.pending, b.failed, b.sent
+            )
+        },
     };
+    let mails = store
+        .recent_mails(20)
+        .await?
+        .into_iter()
+        .map(|m| MailLine {
+            id: m.id,
+            queued: time(m.created_at),
+            failed: m.status == "failed",
+            kind: m.kind,
+            recipient: m.recipient,
+            status: m.status,
+            attempts: m.attempts,
+            error: m.last_error.unwrap_or_default(),
+        })
+        .collect();
     let actions = store
         .admin_actions(30)
         .await?
@@ -185,6 +213,7 @@ pub async fn admin(
         size_chart: size_chart(&snapshots),
         services,
         jobs,
+        mails,
         runs: runs
             .into_iter()
             .map(|r| RunLine {
@@ -245,6 +274,33 @@ pub async fn run_job(
     });
     let target = format!("/admin?started={}", url_escape(&job));
     Ok(Redirect::to(&target).into_response())
+}
+
+/// Puts a mail that was given up on back in the queue, and logs who did it.
+#[utoipa::path(post, path = "/admin/mails/{id}/resend", tag = "pages",
+    params(("id" = i64, Path, description = "The mail's id, as listed on the admin page")),
+    responses(
+        (status = 303, description = "Queued again: back to the admin page"),
+        (status = 403, description = "Not a staff account", body = String, content_type = "text/html"),
+        (status = 404, description = "No failed mail with that id", body = String, content_type = "text/html"),
+    ))]
+pub async fn resend_mail(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let staff = match staff(&state, &visitor).await? {
+        Ok(s) => s,
+        Err(answer) => return Ok(answer),
+    };
+    if !state.store().resend_mail(id).await? {
+        return Err(Error::NotFound(format!("no failed mail with id {id}")).into());
+    }
+    state
+        .store()
+        .log_admin_action(Some(staff.id), &staff.name, "resend-mail", &id.to_string())
+        .await?;
+    Ok(Redirect::to("/admin").into_response())
 }
 
 /// Job names are plain words; anything else is escaped for the query string.

@@ -6,6 +6,7 @@ pub mod about;
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod email;
 pub mod export;
 pub mod h2h;
 pub mod history;

@@ -12,6 +12,7 @@ pub mod gauges;
 pub mod history;
 pub mod limits;
 pub mod lockouts;
+pub mod mail;
 pub mod matchday;
 pub mod origin;
 pub mod passwords;

@@ -30,6 +30,19 @@ pub struct ServiceLines {
     pub models: usize,
     pub leagues: usize,
     pub data_version: i64,
+    pub mail: String,
+}
+
+/// One mail of the outbox.
+pub struct MailLine {
+    pub id: i64,
+    pub queued: String,
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i32,
+    pub error: String,
+    pub failed: bool,
 }
 
 /// A job and its last run.
@@ -68,5 +81,6 @@ pub struct AdminPage {
     pub services: ServiceLines,
     pub jobs: Vec<JobLine>,
     pub runs: Vec<RunLine>,
+    pub mails: Vec<MailLine>,
     pub actions: Vec<ActionLine>,
 }

@@ -60,4 +60,5 @@ pub struct AccountPage {
     /// A token just made, shown this once.
     pub new_token: Option<String>,
     pub tokens: Vec<TokenLine>,
+    pub email: super::EmailView,
 }

@@ -5,6 +5,7 @@ mod about;
 mod admin;
 mod auth;
 pub mod charts;
+mod email;
 mod error;
 mod h2h;
 mod history;
@@ -18,9 +19,10 @@ mod track_record;
 
 pub use about::{AboutPage, AboutRow};
 pub use admin::{
-    ActionLine, AdminPage, DatabaseFigures, JobLine, RunLine, ServiceLines, TableCount,
+    ActionLine, AdminPage, DatabaseFigures, JobLine, MailLine, RunLine, ServiceLines, TableCount,
 };
 pub use auth::{AccountPage, AuthKind, AuthPage, TokenLine};
+pub use email::{EmailView, ResetPage};
 pub use error::ErrorPage;
 pub use h2h::H2hPage;
 pub use history::{Confirm, HistoryItem, HistoryView, OutcomeOption};

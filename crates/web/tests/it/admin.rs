@@ -105,6 +105,40 @@ fn admin_page_is_for_staff_only(backend: Backend) {
         (1, "dora", "run-job")
     );
 
+    // A mail given up on is sent again from the page.
+    let mail = fp_storage::NewMail {
+        kind: "test".into(),
+        recipient: "x@example.org".into(),
+        subject: "s".into(),
+        text_body: "t".into(),
+        html_body: "<p>t</p>".into(),
+    };
+    s.runtime.block_on(store.enqueue_mail(&mail)).unwrap();
+    let claimed = s
+        .runtime
+        .block_on(store.claim_mails("test", chrono::Duration::seconds(60), 5))
+        .unwrap();
+    s.runtime
+        .block_on(store.mark_mail_attempt_failed(claimed[0].id, "test", "refused", None))
+        .unwrap();
+    let r = dora.get("/admin");
+    assert!(r.body.contains("1 given up"), "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("/admin/mails/{}/resend", claimed[0].id))
+    );
+    let r = dora.post_form(&format!("/admin/mails/{}/resend", claimed[0].id), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        dora.post_form(&format!("/admin/mails/{}/resend", claimed[0].id), &[])
+            .status,
+        404
+    );
+    let backlog = s.runtime.block_on(store.outbox_backlog()).unwrap();
+    assert_eq!((backlog.pending, backlog.failed), (1, 0));
+    let actions = s.runtime.block_on(store.admin_actions(10)).unwrap();
+    assert_eq!(actions[0].action, "resend-mail");
+
     // Staff no more: refused at once.
     assert!(s.runtime.block_on(store.set_staff("dora", false)).unwrap());
     assert_eq!(dora.get("/admin").status, 403);

@@ -4,6 +4,7 @@
 
 mod admin;
 mod common;
+mod email;
 mod errors;
 mod fuzz;
 mod hardening;
