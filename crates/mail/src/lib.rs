@@ -7,6 +7,7 @@
 //! staff can send it again). Instances sharing a database never hold the same row at once;
 //! while the SMTP server is down the rows wait, so nothing is lost.
 
+pub mod compose;
 mod outbox;
 mod smtp;
 #[cfg(feature = "testing")]

@@ -218,18 +218,6 @@ impl Store {
             .await?))
     }
 
-    pub async fn set_notifications(&self, user_id: i64, results: bool, weekly: bool) -> Result<()> {
-        let sql = "UPDATE users SET notify_results = $1, notify_weekly = $2 WHERE id = $3";
-        on_pool!(&self.write, |p| sqlx::query(sql)
-            .bind(results)
-            .bind(weekly)
-            .bind(user_id)
-            .execute(p)
-            .await
-            .map(|_| ())?);
-        Ok(())
-    }
-
     /// Queues a mail.
     pub async fn enqueue_mail(&self, mail: &NewMail) -> Result<()> {
         let now = Utc::now();

@@ -85,6 +85,10 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
             pages::email::new_password_form,
             pages::email::set_new_password
         ))
+        .routes(routes!(
+            pages::email::unsubscribe_form,
+            pages::email::unsubscribe
+        ))
         .routes(routes!(pages::admin::admin))
         .routes(routes!(pages::admin::run_job))
         .routes(routes!(pages::admin::resend_mail))

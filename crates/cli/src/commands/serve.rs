@@ -105,6 +105,10 @@ pub struct ServeArgs {
     /// PRAGMA optimize and a WAL checkpoint (cron with seconds), or "off"
     #[arg(long, env = "UPKEEP_CRON", default_value = "0 30 3 * * Sun")]
     pub upkeep_cron: String,
+    /// When to mail the accounts that opted in the results of their graded predictions, one
+    /// digest per account (cron with seconds), or "off"
+    #[arg(long, env = "DIGEST_CRON", default_value = "0 */10 * * * *")]
+    pub digest_cron: String,
     #[command(flatten)]
     pub backup: crate::commands::backup::BackupSettings,
     #[command(flatten)]
@@ -246,6 +250,26 @@ fn jobs(
                     fp_storage::human_bytes(i64::try_from(r.written.bytes).unwrap_or(i64::MAX)),
                     r.removed.len()
                 ))
+            }
+        }),
+    });
+    let st = store.clone();
+    let public_url = args.mail.settings(&args.bind).public_url;
+    list.push(Job {
+        name: "result-digests",
+        schedule: schedule(&args.digest_cron)?,
+        work: job(move || {
+            let (st, public_url) = (st.clone(), public_url.clone());
+            async move {
+                st.queue_result_digests(|lines| fp_mail::compose::result_digest(lines, &public_url))
+                    .await
+                    .map(|r| {
+                        format!(
+                            "{} digests of {} graded predictions",
+                            r.mails, r.predictions
+                        )
+                    })
+                    .map_err(|e| e.to_string())
             }
         }),
     });

@@ -1,7 +1,7 @@
 //! The operator's figures, upkeep and backups, on both backends.
 
 use fp_storage::testing::TestDb;
-use fp_storage::{Backend, NewPrediction, Owner};
+use fp_storage::{Backend, NewMail, NewPrediction, Owner};
 
 on_both_backends!(
     stats_count_what_the_database_holds,
@@ -167,5 +167,134 @@ async fn a_backup_restores_into_an_empty_database_only(backend: Backend) {
     assert!(!bad.to_string().is_empty());
     empty.cleanup().await;
     target.cleanup().await;
+    db.cleanup().await;
+}
+
+on_both_backends!(graded_predictions_are_mailed_once_to_accounts_that_asked);
+
+async fn graded_predictions_are_mailed_once_to_accounts_that_asked(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    // The league exists before the predictions; the results come later.
+    store
+        .import_matches(&fp_storage::testing::matches_from_text(
+            "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/08/2023,Everton,Fulham,0,0\n\
+             E0,02/08/2023,Arsenal,Chelsea,1,1\n",
+        ))
+        .await
+        .unwrap();
+    let ann = store.create_user("ann", "h").await.unwrap().unwrap();
+    let bob = store.create_user("bob", "h").await.unwrap().unwrap();
+    let token = fp_storage::NewEmailToken {
+        token_hash: "t".into(),
+        user_id: ann,
+        purpose: fp_storage::TokenPurpose::ConfirmEmail,
+        email: "ann@example.org".into(),
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+    };
+    let confirm = NewMail {
+        kind: "confirm".into(),
+        recipient: "ann@example.org".into(),
+        subject: "c".into(),
+        text_body: "c".into(),
+        html_body: "c".into(),
+    };
+    store.request_email_change(&token, &confirm).await.unwrap();
+    assert!(store.confirm_email(ann, "ann@example.org").await.unwrap());
+    store
+        .set_notifications_with_token(ann, true, false, "unsub-ann")
+        .await
+        .unwrap();
+    let league = store.league("E0").await.unwrap().unwrap();
+    let team = |name: &str| {
+        let store = store.clone();
+        let name = name.to_string();
+        async move {
+            store
+                .team_by_name(league.id, &name)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (arsenal, chelsea) = (team("Arsenal").await, team("Chelsea").await);
+    let predict = |owner: i64, day: u32| NewPrediction {
+        owner: Owner::User(owner),
+        created_at: chrono::DateTime::from_naive_utc_and_offset(
+            chrono::NaiveDate::from_ymd_opt(2024, 8, day)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+            chrono::Utc,
+        ),
+        league_id: league.id,
+        home_team_id: arsenal,
+        away_team_id: chelsea,
+        p_home: 0.5,
+        p_draw: 0.3,
+        p_away: 0.2,
+        predicted_home_goals: 1,
+        predicted_away_goals: 0,
+        xg_home: 1.4,
+        xg_away: 0.9,
+        outcome: fp_model::Outcome::Home,
+        confidence: 0.5,
+        model_version_id: None,
+        fixture_id: None,
+    };
+    store
+        .insert_predictions(&[predict(ann, 1), predict(ann, 2), predict(bob, 1)])
+        .await
+        .unwrap();
+    store
+        .import_matches(&fp_storage::testing::matches_from_text(
+            "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,10/08/2024,Arsenal,Chelsea,2,1\n",
+        ))
+        .await
+        .unwrap();
+    let compose = |lines: &[fp_storage::DigestLine]| NewMail {
+        kind: "results".into(),
+        recipient: lines[0].email.clone(),
+        subject: format!("{} results", lines.len()),
+        text_body: lines
+            .iter()
+            .map(|l| format!("{} v {} {:?}", l.home, l.away, l.actual_result))
+            .collect(),
+        html_body: String::new(),
+    };
+    let first = store.queue_result_digests(compose).await.unwrap();
+    assert_eq!((first.mails, first.predictions), (1, 2));
+    let mails = store.recent_mails(5).await.unwrap();
+    let digest = mails.iter().find(|m| m.kind == "results").unwrap();
+    assert_eq!(
+        (digest.recipient.as_str(), digest.subject.as_str()),
+        ("ann@example.org", "2 results")
+    );
+    assert!(
+        digest.text_body.contains("Arsenal v Chelsea Some(\"H\")"),
+        "{}",
+        digest.text_body
+    );
+    // Nothing twice; bob (who did not ask) was skipped, not queued for later.
+    let again = store.queue_result_digests(compose).await.unwrap();
+    assert_eq!((again.mails, again.predictions), (0, 0));
+    // A new grading: one more digest with the new line only.
+    store.insert_predictions(&[predict(ann, 11)]).await.unwrap();
+    store
+        .import_matches(&fp_storage::testing::matches_from_text(
+            "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,20/08/2024,Arsenal,Chelsea,0,3\n",
+        ))
+        .await
+        .unwrap();
+    let third = store.queue_result_digests(compose).await.unwrap();
+    assert_eq!((third.mails, third.predictions), (1, 1));
+    // Unsubscribed: no more.
+    assert_eq!(
+        store.unsubscribe("unsub-ann").await.unwrap().as_deref(),
+        Some("ann")
+    );
+    assert_eq!(store.unsubscribe("nope").await.unwrap(), None);
+    assert!(!store.email_settings(ann).await.unwrap().notify_results);
     db.cleanup().await;
 }

@@ -101,6 +101,7 @@ fn reset_page(state: &AppState, visitor: &Visitor) -> ResetPage {
         mail_enabled: state.config().mail.enabled,
         token: None,
         show_request: false,
+        unsubscribe: None,
         error: None,
         message: None,
     }
@@ -176,9 +177,10 @@ pub async fn notifications(
         return Err(Error::Conflict("confirm an email address first".into()).into());
     }
     let (results, weekly) = (f.results.is_some(), f.weekly.is_some());
+    let unsubscribe = mail::link_token()?.token;
     state
         .store()
-        .set_notifications(user_id, results, weekly)
+        .set_notifications_with_token(user_id, results, weekly, &unsubscribe)
         .await?;
     let notes = Notes {
         message: Some("Notifications saved.".into()),
@@ -326,4 +328,48 @@ pub async fn set_new_password(
         ..reset_page(&state, &visitor)
     };
     Ok(page(&p))
+}
+
+/// The page an unsubscribe link opens: one button (a link alone changes nothing, so mail
+/// scanners that follow links do not unsubscribe anyone).
+#[utoipa::path(get, path = "/unsubscribe/{token}", tag = "pages",
+    params(("token" = String, Path, description = "The token of the link in a notification")),
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = 404, description = "No token in the path", body = String, content_type = "text/html"),
+    ))]
+pub async fn unsubscribe_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(token): PagePath<String>,
+) -> Response {
+    page(&ResetPage {
+        unsubscribe: well_formed(&token).then_some(token),
+        ..reset_page(&state, &visitor)
+    })
+}
+
+/// Turns every notification of the link's account off.
+#[utoipa::path(post, path = "/unsubscribe/{token}", tag = "pages",
+    params(("token" = String, Path, description = "The token of the link in a notification")),
+    responses(
+        (status = 200, description = "Unsubscribed", body = String, content_type = "text/html"),
+        (status = 404, description = "Unknown link", body = String, content_type = "text/html"),
+    ))]
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    PagePath(token): PagePath<String>,
+) -> Result<Response, PageError> {
+    let gone = || Error::NotFound("this unsubscribe link is not known".into());
+    if !well_formed(&token) {
+        return Err(gone().into());
+    }
+    state.store().unsubscribe(&token).await?.ok_or_else(gone)?;
+    Ok(page(&ResetPage {
+        message: Some(
+            "You will get no more notifications. Turn them on again on your account page.".into(),
+        ),
+        ..reset_page(&state, &visitor)
+    }))
 }

@@ -20,6 +20,8 @@ pub struct ResetPage {
     pub mail_enabled: bool,
     pub token: Option<String>,
     pub show_request: bool,
+    /// An unsubscribe link's token: the page asks to confirm.
+    pub unsubscribe: Option<String>,
     pub error: Option<String>,
     pub message: Option<String>,
 }

@@ -98,6 +98,39 @@ fn address_confirmed_then_password_reset(backend: Backend) {
         .block_on(s.state.store().email_settings(1))
         .unwrap();
     assert!(settings.notify_results && !settings.notify_weekly);
+    let r = ann.post_form(
+        "/account/notifications",
+        &[("results", "on"), ("weekly", "on")],
+    );
+    assert_eq!(r.status, 200);
+    let subscribers = s
+        .runtime
+        .block_on(s.state.store().weekly_subscribers())
+        .unwrap();
+    assert_eq!(subscribers.len(), 1);
+    let unsubscribe = format!("/unsubscribe/{}", subscribers[0].2.clone().unwrap());
+    let r = stranger.get(&unsubscribe);
+    assert!(r.body.contains("Stop all notification mails"), "{}", r.body);
+    let after = s
+        .runtime
+        .block_on(s.state.store().email_settings(1))
+        .unwrap();
+    assert!(
+        after.notify_weekly,
+        "opening the link alone changes nothing"
+    );
+    assert_eq!(stranger.post_form(&unsubscribe, &[]).status, 200);
+    let after = s
+        .runtime
+        .block_on(s.state.store().email_settings(1))
+        .unwrap();
+    assert!(!after.notify_results && !after.notify_weekly);
+    assert_eq!(
+        stranger
+            .post_form(&format!("/unsubscribe/{}", "0".repeat(64)), &[])
+            .status,
+        404
+    );
 
     // Now a reset is mailed to the confirmed address.
     let r = stranger.post_form("/password-reset", &[("email", "ANN@example.org")]);

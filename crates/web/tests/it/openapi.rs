@@ -41,6 +41,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/password-reset"),
     ("get", "/password-reset/{token}"),
     ("post", "/password-reset/{token}"),
+    ("get", "/unsubscribe/{token}"),
+    ("post", "/unsubscribe/{token}"),
     ("get", "/admin"),
     ("post", "/admin/jobs/{job}/run"),
     ("post", "/admin/mails/{id}/resend"),

@@ -1,0 +1,137 @@
+//! Notification mails: plain text and HTML, each with its unsubscribe link.
+
+use fp_storage::{DigestLine, NewMail};
+
+/// `&`, `<`, `>`, `"` escaped for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn side(code: &str) -> &'static str {
+    match code {
+        "H" => "home win",
+        "D" => "draw",
+        "A" => "away win",
+        _ => "?",
+    }
+}
+
+/// The unsubscribe link of an account (its account page when it has no token yet).
+pub fn unsubscribe_link(public_url: &str, token: Option<&str>) -> String {
+    match token {
+        Some(t) => format!("{public_url}/unsubscribe/{t}"),
+        None => format!("{public_url}/account"),
+    }
+}
+
+/// One account's digest of graded predictions (`lines` all of one account).
+pub fn result_digest(lines: &[DigestLine], public_url: &str) -> NewMail {
+    let first = &lines[..1.min(lines.len())];
+    let (name, email, token) = first.first().map_or(("", "", None), |l| {
+        (
+            l.username.as_str(),
+            l.email.as_str(),
+            l.unsubscribe_token.as_deref(),
+        )
+    });
+    let right = lines
+        .iter()
+        .filter(|l| l.actual_result.as_deref() == Some(l.outcome.as_str()))
+        .count();
+    let rows: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let score = match (l.actual_home_goals, l.actual_away_goals) {
+                (Some(h), Some(a)) => format!("{h}-{a}"),
+                _ => "?".into(),
+            };
+            let verdict = if l.actual_result.as_deref() == Some(l.outcome.as_str()) {
+                "right"
+            } else {
+                "wrong"
+            };
+            format!(
+                "{} {} v {}: {score}. You predicted a {} (home {:.0}%, draw {:.0}%, away {:.0}%): {verdict}.",
+                l.league,
+                l.home,
+                l.away,
+                side(&l.outcome),
+                l.p_home * 100.0,
+                l.p_draw * 100.0,
+                l.p_away * 100.0
+            )
+        })
+        .collect();
+    let unsubscribe = unsubscribe_link(public_url, token);
+    let summary = format!(
+        "Hello {name}, {} of your predictions {} graded: {right} right.",
+        lines.len(),
+        if lines.len() == 1 { "was" } else { "were" }
+    );
+    let text = format!(
+        "{summary}\n\n{}\n\nYour track record: {public_url}/track-record\n\nStop these mails: {unsubscribe}\n",
+        rows.join("\n")
+    );
+    let items: String = rows
+        .iter()
+        .map(|r| format!("<li>{}</li>", escape(r)))
+        .collect();
+    let html = format!(
+        "<!doctype html><html><body><p>{}</p><ul>{items}</ul><p><a href=\"{}/track-record\">Your track record</a></p><p><small><a href=\"{}\">Stop these mails</a></small></p></body></html>",
+        escape(&summary),
+        escape(public_url),
+        escape(&unsubscribe)
+    );
+    NewMail {
+        kind: "results".into(),
+        recipient: email.to_string(),
+        subject: format!("Your predictions: {} results", lines.len()),
+        text_body: text,
+        html_body: html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(outcome: &str, result: &str) -> DigestLine {
+        DigestLine {
+            user_id: 1,
+            username: "ann".into(),
+            email: "ann@example.org".into(),
+            unsubscribe_token: Some("ab".repeat(32)),
+            prediction_id: 1,
+            league: "E0".into(),
+            home: "Arsenal".into(),
+            away: "<Chelsea>".into(),
+            outcome: outcome.into(),
+            p_home: 0.5,
+            p_draw: 0.3,
+            p_away: 0.2,
+            actual_home_goals: Some(2),
+            actual_away_goals: Some(1),
+            actual_result: Some(result.into()),
+        }
+    }
+
+    #[test]
+    fn a_digest_counts_lists_escapes_and_links_to_unsubscribe() {
+        let m = result_digest(&[line("H", "H"), line("A", "H")], "http://fp.example");
+        assert_eq!(m.recipient, "ann@example.org");
+        assert!(
+            m.text_body
+                .contains("2 of your predictions were graded: 1 right")
+        );
+        assert!(m.text_body.contains("E0 Arsenal v <Chelsea>: 2-1. You predicted a home win (home 50%, draw 30%, away 20%): right."));
+        assert!(m.text_body.contains(&format!(
+            "http://fp.example/unsubscribe/{}",
+            "ab".repeat(32)
+        )));
+        assert!(m.html_body.contains("&lt;Chelsea&gt;") && !m.html_body.contains("<Chelsea>"));
+        assert!(m.html_body.contains("/unsubscribe/"));
+    }
+}
