@@ -55,6 +55,9 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Restore a backup into an empty database (or replace one with --force)
     Restore(commands::backup::RestoreArgs),
+    /// Measure, store and mail the weekly report (model record per league, usage, data
+    /// freshness, job failures)
+    Report(commands::report::ReportArgs),
     /// Make an account staff: it may use the admin page
     CreateAdmin(commands::admin::CreateAdminArgs),
     /// Run database upkeep now (VACUUM ANALYZE, or PRAGMA optimize and a checkpoint)
@@ -113,6 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(args) => commands::stats::run(&cli.db, args).await,
         Command::Backup(args) => commands::backup::backup(&cli.db, args).await,
         Command::Restore(args) => commands::backup::restore(&cli.db, args).await,
+        Command::Report(args) => commands::report::run(&cli.db, args).await,
         Command::CreateAdmin(args) => commands::admin::create_admin(&cli.db, args).await,
         Command::Upkeep => {
             let store = cli.db.open().await?;

@@ -7,6 +7,7 @@ mod cleanup;
 mod fixtures;
 mod outlook;
 mod refit;
+pub mod reports;
 pub mod scheduler;
 mod season;
 

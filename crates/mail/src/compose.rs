@@ -1,6 +1,6 @@
 //! Notification mails: plain text and HTML, each with its unsubscribe link.
 
-use fp_storage::{DigestLine, NewMail};
+use fp_storage::{DigestLine, NewMail, WeeklyReport};
 
 /// `&`, `<`, `>`, `"` escaped for HTML.
 pub fn escape(s: &str) -> String {
@@ -91,6 +91,83 @@ pub fn result_digest(lines: &[DigestLine], public_url: &str) -> NewMail {
         subject: format!("Your predictions: {} results", lines.len()),
         text_body: text,
         html_body: html,
+    }
+}
+
+/// The weekly report as a mail: the model's record per league and data freshness for
+/// everyone; usage and job failures for staff too.
+pub fn weekly_report(
+    report: &WeeklyReport,
+    to: &str,
+    staff: bool,
+    unsubscribe: Option<&str>,
+    public_url: &str,
+) -> NewMail {
+    let mut lines = vec![format!(
+        "Football Predictor, week {} ({} to {}).",
+        report.week,
+        report.from,
+        report.to - chrono::Duration::days(1)
+    )];
+    if report.leagues.is_empty() {
+        lines.push("No prediction was graded this week.".into());
+    }
+    for l in &report.leagues {
+        let share = if l.graded > 0 {
+            100.0 * l.right as f64 / l.graded as f64
+        } else {
+            0.0
+        };
+        lines.push(format!(
+            "{}: {} predictions graded, predicted outcome right {share:.0}%, mean RPS {:.4}.",
+            l.league, l.graded, l.mean_rps
+        ));
+    }
+    for f in &report.freshness {
+        lines.push(format!(
+            "{} ({}): newest result {}.",
+            f.name,
+            f.league,
+            f.newest_result
+                .map_or_else(|| "none".to_string(), |d| d.to_string())
+        ));
+    }
+    if staff {
+        lines.push(format!(
+            "Usage: {} predictions made by {} accounts and {} anonymous sessions.",
+            report.predictions_made, report.active_accounts, report.active_sessions
+        ));
+        if report.job_failures.is_empty() {
+            lines.push("No job failed.".into());
+        }
+        for j in &report.job_failures {
+            lines.push(format!(
+                "Job {} failed {} times; last: {}.",
+                j.job,
+                j.failures,
+                j.last_message.as_deref().unwrap_or("no message")
+            ));
+        }
+        lines.push(format!(
+            "The full report: {public_url}/admin/reports/{}",
+            report.week
+        ));
+    }
+    let unsubscribe = unsubscribe_link(public_url, unsubscribe);
+    let text = format!("{}\n\nStop these mails: {unsubscribe}\n", lines.join("\n"));
+    let items: String = lines
+        .iter()
+        .map(|l| format!("<p>{}</p>", escape(l)))
+        .collect();
+    NewMail {
+        kind: "report".into(),
+        recipient: to.to_string(),
+        subject: format!("Weekly report {}", report.week),
+        text_body: text,
+        html_body: format!(
+            "<!doctype html><html><body>{items}<p><small><a href=\"{}\">Stop these mails</a></small></p></body></html>",
+            escape(&unsubscribe)
+        ),
     }
 }
 

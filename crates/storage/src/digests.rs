@@ -68,18 +68,7 @@ impl Store {
                 .await?;
             for account in lines.chunk_by(|a, b| a.user_id == b.user_id) {
                 let mail = compose(account);
-                sqlx::query(
-                    "INSERT INTO outbox (kind, recipient, subject, text_body, html_body, \
-                     created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                )
-                .bind(&mail.kind)
-                .bind(&mail.recipient)
-                .bind(&mail.subject)
-                .bind(&mail.text_body)
-                .bind(&mail.html_body)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                crate::email::insert_mail!(&mut *tx, mail, now)?;
                 report.mails += 1;
             }
             for chunk in lines.chunks(500) {

@@ -98,6 +98,7 @@ macro_rules! insert_mail {
         .await
     };
 }
+pub(crate) use insert_mail;
 
 macro_rules! insert_token {
     ($exec:expr, $token:expr) => {

@@ -24,6 +24,7 @@ mod matches;
 mod model_versions;
 mod prediction_writer;
 mod predictions;
+mod reports;
 mod sessions;
 mod stats;
 mod store;
@@ -53,6 +54,7 @@ pub use predictions::{
     HistoryFilter, HistoryFingerprint, HistoryPage, INSERT_CHUNK, NewPrediction, Owner,
     PredictionRow,
 };
+pub use reports::{Freshness, JobFailures, LeagueWeek, WeeklyReport};
 pub use sessions::{NewSession, PurgeReport, Revocation, SessionRecord};
 pub use sqlx::Error as SqlxError;
 pub use stats::{DatabaseSize, DatabaseStats, TABLES, TableRows, human_bytes};

@@ -92,6 +92,8 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pages::admin::admin))
         .routes(routes!(pages::admin::run_job))
         .routes(routes!(pages::admin::resend_mail))
+        .routes(routes!(pages::reports::report))
+        .routes(routes!(pages::reports::report_csv))
         .routes(routes!(pages::account::create_token))
         .routes(routes!(pages::account::revoke_token))
         .routes(routes!(

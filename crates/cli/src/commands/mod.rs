@@ -7,6 +7,7 @@ pub mod import;
 pub mod mail;
 pub mod migrate;
 pub mod refit;
+pub mod report;
 pub mod serve;
 pub mod stats;
 pub mod sync;

@@ -109,6 +109,10 @@ pub struct ServeArgs {
     /// digest per account (cron with seconds), or "off"
     #[arg(long, env = "DIGEST_CRON", default_value = "0 */10 * * * *")]
     pub digest_cron: String,
+    /// When to make the weekly report of the last complete week, store it and mail it to the
+    /// accounts that opted in (cron with seconds), or "off"
+    #[arg(long, env = "REPORT_CRON", default_value = "0 0 6 * * Mon")]
+    pub report_cron: String,
     #[command(flatten)]
     pub backup: crate::commands::backup::BackupSettings,
     #[command(flatten)]
@@ -269,6 +273,23 @@ fn jobs(
                             r.mails, r.predictions
                         )
                     })
+                    .map_err(|e| e.to_string())
+            }
+        }),
+    });
+    let st = store.clone();
+    let public_url = args.mail.settings(&args.bind).public_url;
+    list.push(Job {
+        name: "weekly-report",
+        schedule: schedule(&args.report_cron)?,
+        work: job(move || {
+            let (st, public_url) = (st.clone(), public_url.clone());
+            async move {
+                let week = fp_engine::reports::last_week(chrono::Utc::now().date_naive());
+                let mail = crate::commands::report::mail_for(&public_url);
+                fp_engine::reports::generate_weekly_report(&st, &week, mail)
+                    .await
+                    .map(|(r, mails)| format!("report {} stored, {mails} mails queued", r.week))
                     .map_err(|e| e.to_string())
             }
         }),

@@ -54,6 +54,7 @@ fn every_subcommand_has_help() {
         "restore",
         "create-admin",
         "upkeep",
+        "report",
     ] {
         let out = bin().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub}");

@@ -4,4 +4,5 @@
 
 mod cleanup;
 mod refit;
+mod reports;
 mod scheduler;

@@ -21,13 +21,16 @@ use fp_storage::StatsSnapshot;
 use serde::Deserialize;
 
 /// A staff member: their account id and name.
-struct Staff {
-    id: i64,
-    name: String,
+pub(super) struct Staff {
+    pub id: i64,
+    pub name: String,
 }
 
 /// The visitor as staff; otherwise the answer to give them.
-async fn staff(state: &AppState, visitor: &Visitor) -> Result<Result<Staff, Response>, Error> {
+pub(super) async fn staff(
+    state: &AppState,
+    visitor: &Visitor,
+) -> Result<Result<Staff, Response>, Error> {
     let Some(id) = visitor.session.user_id else {
         return Ok(Err(Redirect::to("/login").into_response()));
     };
@@ -42,7 +45,7 @@ async fn staff(state: &AppState, visitor: &Visitor) -> Result<Result<Staff, Resp
     }))
 }
 
-fn time(t: DateTime<Utc>) -> String {
+pub(super) fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
@@ -204,6 +207,7 @@ pub async fn admin(
             detail: a.detail,
         })
         .collect();
+    let reports = store.report_weeks(12).await?;
     let p = AdminPage {
         nav: Nav::new(visitor.username()),
         message: notice
@@ -214,6 +218,7 @@ pub async fn admin(
         services,
         jobs,
         mails,
+        reports,
         runs: runs
             .into_iter()
             .map(|r| RunLine {

@@ -30,16 +30,7 @@ const HEADER: [&str; 16] = [
     "rps",
 ];
 
-/// A text cell that a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return is a formula (or can become one) in Excel, LibreOffice and Google
-/// Sheets, so it gets a leading `'` (OWASP's advice for CSV injection).
-pub fn text_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
+pub use fp_engine::reports::text_cell;
 
 /// The visitor's predictions (with the history's filters) as CSV.
 #[utoipa::path(get, path = "/history.csv", tag = "pages",

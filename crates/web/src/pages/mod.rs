@@ -13,6 +13,7 @@ pub mod history;
 pub mod home;
 pub mod league;
 pub mod predict;
+pub mod reports;
 pub mod result;
 pub mod team;
 pub mod track_record;

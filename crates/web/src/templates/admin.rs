@@ -82,5 +82,34 @@ pub struct AdminPage {
     pub jobs: Vec<JobLine>,
     pub runs: Vec<RunLine>,
     pub mails: Vec<MailLine>,
+    /// Weeks with a stored report, newest first.
+    pub reports: Vec<String>,
     pub actions: Vec<ActionLine>,
+}
+
+/// A league's line of a weekly report.
+pub struct ReportLeague {
+    pub league: String,
+    pub graded: i64,
+    pub right: String,
+    pub mean_rps: String,
+    /// The calibration chart (SVG).
+    pub chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+pub struct ReportPage {
+    pub nav: Nav,
+    pub week: String,
+    pub from: String,
+    pub to: String,
+    pub generated: String,
+    pub leagues: Vec<ReportLeague>,
+    pub made: i64,
+    pub accounts: i64,
+    pub sessions: i64,
+    /// (league, newest result).
+    pub freshness: Vec<(String, String)>,
+    pub failures: Vec<String>,
 }

@@ -19,7 +19,8 @@ mod track_record;
 
 pub use about::{AboutPage, AboutRow};
 pub use admin::{
-    ActionLine, AdminPage, DatabaseFigures, JobLine, MailLine, RunLine, ServiceLines, TableCount,
+    ActionLine, AdminPage, DatabaseFigures, JobLine, MailLine, ReportLeague, ReportPage, RunLine,
+    ServiceLines, TableCount,
 };
 pub use auth::{AccountPage, AuthKind, AuthPage, TokenLine};
 pub use email::{EmailView, ResetPage};

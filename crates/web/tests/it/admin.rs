@@ -139,9 +139,56 @@ fn admin_page_is_for_staff_only(backend: Backend) {
     let actions = s.runtime.block_on(store.admin_actions(10)).unwrap();
     assert_eq!(actions[0].action, "resend-mail");
 
+    // A weekly report: its page with a chart, and its CSV.
+    let week = fp_engine::reports::week_of(chrono::Utc::now().date_naive());
+    s.runtime
+        .block_on(fp_engine::reports::generate_weekly_report(
+            &store,
+            &week,
+            |_, to, _, _| fp_storage::NewMail {
+                kind: "report".into(),
+                recipient: to.into(),
+                subject: "r".into(),
+                text_body: String::new(),
+                html_body: String::new(),
+            },
+        ))
+        .unwrap();
+    let r = dora.get("/admin");
+    assert!(
+        r.body.contains(&format!("/admin/reports/{week}")),
+        "{}",
+        r.body
+    );
+    let r = dora.get(&format!("/admin/reports/{week}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&format!("Weekly report {week}")));
+    assert!(
+        r.body.contains("<strong id=\"made\">3</strong>"),
+        "{}",
+        r.body
+    );
+    let csv = dora.get(&format!("/admin/reports/{week}/csv"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body
+            .contains(&format!("{week},usage,,predictions_made,3")),
+        "{}",
+        csv.body
+    );
+    assert_eq!(dora.get("/admin/reports/1999-W01").status, 404);
+    let mut anonymous = s.visitor();
+    assert_eq!(
+        anonymous.get(&format!("/admin/reports/{week}/csv")).status,
+        303
+    );
+
     // Staff no more: refused at once.
     assert!(s.runtime.block_on(store.set_staff("dora", false)).unwrap());
     assert_eq!(dora.get("/admin").status, 403);
+    assert_eq!(dora.get(&format!("/admin/reports/{week}")).status, 403);
+    assert_eq!(dora.get(&format!("/admin/reports/{week}/csv")).status, 403);
 }
 
 #[test]

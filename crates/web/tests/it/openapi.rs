@@ -46,6 +46,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/admin"),
     ("post", "/admin/jobs/{job}/run"),
     ("post", "/admin/mails/{id}/resend"),
+    ("get", "/admin/reports/{week}"),
+    ("get", "/admin/reports/{week}/csv"),
     ("get", "/api/tokens"),
     ("post", "/api/tokens"),
     ("delete", "/api/tokens/{id}"),
