@@ -165,7 +165,7 @@ mod tests {
             "a@b@c.org",
             "ann@.org",
             "a<b>@x.org",
-            "ann@example.org\n",
+            "ann@exa\u{7}mple.org",
         ] {
             assert!(check_address(bad).is_err(), "{bad:?}");
         }
