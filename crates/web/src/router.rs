@@ -78,12 +78,12 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pages::email::confirm))
         .routes(routes!(pages::email::notifications))
         .routes(routes!(
-            pages::email::reset_form,
-            pages::email::request_reset
+            pages::reset::reset_form,
+            pages::reset::request_reset
         ))
         .routes(routes!(
-            pages::email::new_password_form,
-            pages::email::set_new_password
+            pages::reset::new_password_form,
+            pages::reset::set_new_password
         ))
         .routes(routes!(
             pages::email::unsubscribe_form,

@@ -14,6 +14,7 @@ pub mod home;
 pub mod league;
 pub mod predict;
 pub mod reports;
+pub mod reset;
 pub mod result;
 pub mod team;
 pub mod track_record;
