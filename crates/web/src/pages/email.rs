@@ -40,6 +40,7 @@ pub struct AddressForm {
         (status = 303, description = "Not logged in: to the login form"),
         (status = 409, description = "This server sends no email", body = String, content_type = "text/html"),
         (status = 422, description = "Not an email address", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many changes: try again after Retry-After", body = String, content_type = "text/html"),
     ))]
 pub async fn set_address(
     State(state): State<AppState>,
@@ -50,6 +51,12 @@ pub async fn set_address(
         return Ok(Redirect::to("/login").into_response());
     };
     mail_enabled(&state)?;
+    // Each change mails someone: limited like logins (per address and per account), so an
+    // account cannot flood an inbox.
+    state
+        .limits()
+        .login(visitor.ip, &format!("email change {user_id}"))
+        .await?;
     let address = match check_address(&f.email) {
         Ok(a) => a,
         Err(e) => {

@@ -203,3 +203,35 @@ fn without_smtp_the_pages_say_there_is_no_email() {
     let mails = s.runtime.block_on(s.state.store().recent_mails(5)).unwrap();
     assert!(mails.is_empty());
 }
+
+#[test]
+fn address_changes_are_limited() {
+    let config = fp_web::AppConfig {
+        rate_limits: fp_web::RateLimitConfig {
+            login_account: "3/hour".parse().unwrap(),
+            ..crate::common::generous_limits()
+        },
+        ..mail_config()
+    };
+    let s = TestServer::start_config(Backend::Sqlite, config, None);
+    let mut v = s.visitor();
+    v.post_form(
+        "/register",
+        &[("username", "eve"), ("password", "vivid otter marble 42")],
+    );
+    for i in 0..3 {
+        let r = v.post_form(
+            "/account/email",
+            &[("email", &format!("victim{i}@example.org"))],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = v.post_form("/account/email", &[("email", "victim9@example.org")]);
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").is_some());
+    let mails = s
+        .runtime
+        .block_on(s.state.store().recent_mails(10))
+        .unwrap();
+    assert_eq!(mails.len(), 3);
+}
