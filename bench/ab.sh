@@ -14,7 +14,9 @@ ROUNDS=${ROUNDS:-5}
 RATIO_DURATION=${RATIO_DURATION:-5s}
 export DATABASE_URL=${1:-sqlite:///tmp/fp-ab-$$.db}
 . bench/common.sh
-BIN=$B
+# The database is made by A's binary: a newer B migrates it forward when it starts (after A
+# has opened it), while an older A refuses a database with migrations it does not know.
+BIN=$A
 echo "== database: $DATABASE_URL"
 $BIN migrate >/dev/null
 $BIN import --no-refit "$DATA" >/dev/null
@@ -22,6 +24,7 @@ $BIN refit >/dev/null
 LOAD=$($BIN generate-load | sed -n 's/.*fp_session=\([0-9a-f]*\).*/\1/p')
 RUST_LOG=warn $A serve --bind 127.0.0.1:18091 >/tmp/fp-ab-a.log 2>&1 &
 PA=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:18091/livez" >/dev/null && break; sleep 0.2; done
 RUST_LOG=warn $B serve --bind 127.0.0.1:18092 >/tmp/fp-ab-b.log 2>&1 &
 PB=$!
 trap 'kill $PA $PB 2>/dev/null || true' EXIT
