@@ -1,5 +1,6 @@
 //! Email settings of `serve`, and the outbox worker.
 
+use anyhow::Context;
 use clap::Args;
 use std::time::Duration;
 
@@ -9,6 +10,10 @@ pub struct MailArgs {
     /// (STARTTLS), smtps://user:pass@host (TLS); unset: no email, and the pages say so
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A certificate (PEM) to trust for the SMTP server besides the public roots (a private
+    /// certificate authority)
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The sender of every mail, e.g. "Football Predictor <noreply@example.org>"
     #[arg(
         long,
@@ -47,7 +52,14 @@ impl MailArgs {
         let Some(url) = self.smtp_url() else {
             return Ok(());
         };
-        let mailer = fp_mail::Mailer::new(url, &self.mail_from)?;
+        let ca = match &self.smtp_ca_file {
+            Some(file) => Some(
+                std::fs::read(file)
+                    .with_context(|| format!("cannot read SMTP_CA_FILE {}", file.display()))?,
+            ),
+            None => None,
+        };
+        let mailer = fp_mail::Mailer::new(url, &self.mail_from, ca.as_deref())?;
         let settings = fp_mail::OutboxSettings {
             every: Duration::from_secs(self.mail_poll_seconds.max(1)),
             ..fp_mail::OutboxSettings::default()

@@ -57,7 +57,12 @@ async fn wait_until_sent(db: &TestDb, total: i64) {
 async fn every_mail_arrives_once_though_the_server_stops_midway(backend: Backend) {
     let db = TestDb::new(backend).await;
     let mut server = SmtpServer::start().await;
-    let mailer = Mailer::new(&server.url(), "Football Predictor <noreply@example.org>").unwrap();
+    let mailer = Mailer::new(
+        &server.url(),
+        "Football Predictor <noreply@example.org>",
+        None,
+    )
+    .unwrap();
     for i in 0..6 {
         db.store.enqueue_mail(&mail(i)).await.unwrap();
     }
@@ -116,7 +121,7 @@ async fn every_mail_arrives_once_on_postgres() {
 async fn two_instances_never_send_one_mail_twice(backend: Backend) {
     let db = TestDb::new(backend).await;
     let server = SmtpServer::start().await;
-    let mailer = Mailer::new(&server.url(), "noreply@example.org").unwrap();
+    let mailer = Mailer::new(&server.url(), "noreply@example.org", None).unwrap();
     for i in 0..40 {
         db.store.enqueue_mail(&mail(i)).await.unwrap();
     }
@@ -146,7 +151,7 @@ async fn two_instances_never_send_one_mail_twice_on_postgres() {
 async fn a_bad_address_is_given_up_at_once_and_can_be_sent_again() {
     let db = TestDb::new(Backend::Sqlite).await;
     let server = SmtpServer::start().await;
-    let mailer = Mailer::new(&server.url(), "noreply@example.org").unwrap();
+    let mailer = Mailer::new(&server.url(), "noreply@example.org", None).unwrap();
     let mut bad = mail(0);
     bad.recipient = "not an address".into();
     db.store.enqueue_mail(&bad).await.unwrap();
@@ -166,12 +171,46 @@ async fn a_bad_address_is_given_up_at_once_and_can_be_sent_again() {
 
 #[test]
 fn bad_settings_are_named() {
-    let e = Mailer::new("ftp://x", "a@b.org").err().unwrap();
+    let e = Mailer::new("ftp://x", "a@b.org", None).err().unwrap();
     assert!(e.to_string().contains("SMTP_URL"), "{e}");
-    let e = Mailer::new("smtp://127.0.0.1:2525", "nobody")
+    let e = Mailer::new("smtp://127.0.0.1:2525", "nobody", None)
         .err()
         .unwrap();
     assert!(e.to_string().contains("MAIL_FROM"), "{e}");
-    let e = Mailer::new("smtps://user:secret@host", "a@b.org");
+    let e = Mailer::new("smtps://user:secret@host", "a@b.org", None);
     assert!(e.is_ok());
+}
+
+async fn delivered_over(security: fp_mail::testing::Security) {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let server = SmtpServer::start_with(security).await;
+    let ca = server.ca_pem().unwrap().as_bytes().to_vec();
+    // Without the server's certificate trusted, nothing goes out (and nothing is lost).
+    let untrusting = Mailer::new(&server.url(), "noreply@example.org", None).unwrap();
+    db.store.enqueue_mail(&mail(0)).await.unwrap();
+    let refused = deliver_due(&db.store, &untrusting, "a", &fast())
+        .await
+        .unwrap();
+    assert_eq!((refused.sent, refused.failed), (0, 1), "{refused:?}");
+    assert!(server.messages().is_empty());
+    let mailer = Mailer::new(&server.url(), "noreply@example.org", Some(&ca)).unwrap();
+    wait_for_retry().await;
+    let sent = deliver_due(&db.store, &mailer, "a", &fast()).await.unwrap();
+    assert_eq!(sent.sent, 1, "{sent:?}");
+    assert_eq!(counts(&server, 1), vec![1]);
+    db.cleanup().await;
+}
+
+async fn wait_for_retry() {
+    tokio::time::sleep(fast().first_retry * 2).await;
+}
+
+#[tokio::test]
+async fn mail_goes_over_tls_from_the_start() {
+    delivered_over(fp_mail::testing::Security::Implicit).await;
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls() {
+    delivered_over(fp_mail::testing::Security::StartTls).await;
 }
