@@ -211,4 +211,58 @@ mod tests {
         assert!(m.html_body.contains("&lt;Chelsea&gt;") && !m.html_body.contains("<Chelsea>"));
         assert!(m.html_body.contains("/unsubscribe/"));
     }
+
+    #[test]
+    fn a_weekly_report_mail_has_its_unsubscribe_link_and_staff_figures_for_staff_only() {
+        let report = WeeklyReport {
+            week: "2026-W48".into(),
+            from: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            to: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(),
+            generated_at: chrono::Utc::now(),
+            leagues: vec![fp_storage::LeagueWeek {
+                league: "E0".into(),
+                graded: 4,
+                right: 3,
+                mean_rps: 0.18,
+                calibration: vec![(5, 4, 3)],
+            }],
+            predictions_made: 12,
+            active_accounts: 2,
+            active_sessions: 5,
+            freshness: vec![],
+            job_failures: vec![],
+        };
+        let token = "cd".repeat(32);
+        let staff = weekly_report(
+            &report,
+            "s@example.org",
+            true,
+            Some(&token),
+            "http://fp.example",
+        );
+        let public = weekly_report(
+            &report,
+            "p@example.org",
+            false,
+            Some(&token),
+            "http://fp.example",
+        );
+        for m in [&staff, &public] {
+            assert!(
+                m.text_body
+                    .contains(&format!("http://fp.example/unsubscribe/{token}"))
+            );
+            assert!(m.html_body.contains("/unsubscribe/"));
+            assert!(m.text_body.contains(
+                "E0: 4 predictions graded, predicted outcome right 75%, mean RPS 0.1800."
+            ));
+        }
+        assert!(
+            staff
+                .text_body
+                .contains("Usage: 12 predictions made by 2 accounts and 5 anonymous sessions.")
+        );
+        assert!(!public.text_body.contains("Usage"));
+        assert_eq!(staff.subject, "Weekly report 2026-W48");
+    }
 }

@@ -75,7 +75,14 @@ impl Mailer {
                 address: mail.recipient.clone(),
                 message: e.to_string(),
             })?;
+        // One Message-ID per outbox row: a mail sent again (an instance died after the SMTP
+        // server took it but before the row was marked) is the same message to its reader.
         let message = Message::builder()
+            .message_id(Some(format!(
+                "<fp-outbox-{}@{}>",
+                mail.id,
+                self.from.email.domain()
+            )))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())

@@ -94,6 +94,7 @@ async fn every_mail_arrives_once_though_the_server_stops_midway(backend: Backend
         .unwrap();
     assert!(one.contains("To: user3@example.org"), "{one}");
     assert!(one.contains("multipart/alternative"), "{one}");
+    assert!(one.contains("Message-ID: <fp-outbox-"), "{one}");
     assert!(
         one.contains("text/plain") && one.contains("text/html"),
         "{one}"

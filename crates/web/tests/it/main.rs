@@ -7,6 +7,7 @@ mod common;
 mod email;
 mod errors;
 mod fuzz;
+mod gauges;
 mod hardening;
 mod http;
 mod matchday;
