@@ -19,6 +19,29 @@ fn side(code: &str) -> &'static str {
     }
 }
 
+/// A mail whose point is one link (confirm an address, reset a password): the lines as
+/// paragraphs, then the link.
+pub fn link_mail(kind: &str, to: &str, subject: &str, lines: &[String], link: &str) -> NewMail {
+    let text = format!(
+        "{}\n\n{link}\n\n-- Football Predictor\n",
+        lines.join("\n\n")
+    );
+    let paragraphs: String = lines
+        .iter()
+        .map(|l| format!("<p>{}</p>", escape(l)))
+        .collect();
+    let link = escape(link);
+    NewMail {
+        kind: kind.to_string(),
+        recipient: to.to_string(),
+        subject: subject.to_string(),
+        text_body: text,
+        html_body: format!(
+            "<!doctype html><html><body>{paragraphs}<p><a href=\"{link}\">{link}</a></p><p>— Football Predictor</p></body></html>"
+        ),
+    }
+}
+
 /// The unsubscribe link of an account (its account page when it has no token yet).
 pub fn unsubscribe_link(public_url: &str, token: Option<&str>) -> String {
     match token {
@@ -29,8 +52,7 @@ pub fn unsubscribe_link(public_url: &str, token: Option<&str>) -> String {
 
 /// One account's digest of graded predictions (`lines` all of one account).
 pub fn result_digest(lines: &[DigestLine], public_url: &str) -> NewMail {
-    let first = &lines[..1.min(lines.len())];
-    let (name, email, token) = first.first().map_or(("", "", None), |l| {
+    let (name, email, token) = lines.first().map_or(("", "", None), |l| {
         (
             l.username.as_str(),
             l.email.as_str(),

@@ -277,7 +277,7 @@ pub async fn run_job(
             tracing::error!(job = name, error = %e, "a job started from the admin page was not recorded");
         }
     });
-    let target = format!("/admin?started={}", url_escape(&job));
+    let target = crate::format::link("/admin", &[("started", &job)]);
     Ok(Redirect::to(&target).into_response())
 }
 
@@ -306,17 +306,4 @@ pub async fn resend_mail(
         .log_admin_action(Some(staff.id), &staff.name, "resend-mail", &id.to_string())
         .await?;
     Ok(Redirect::to("/admin").into_response())
-}
-
-/// Job names are plain words; anything else is escaped for the query string.
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -6,6 +6,7 @@
 
 use crate::error::Error;
 use crate::services::tokens::digest;
+use fp_mail::compose::link_mail as mail;
 use fp_storage::{NewEmailToken, NewMail, TokenPurpose};
 
 /// How long a confirmation link works.
@@ -20,9 +21,7 @@ pub struct LinkToken {
 }
 
 pub fn link_token() -> Result<LinkToken, Error> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("random source: {e}")))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::services::tokens::random_hex::<32>()?;
     Ok(LinkToken {
         digest: digest(&token),
         token,
@@ -52,34 +51,6 @@ pub fn check_address(address: &str) -> Result<String, Error> {
         return Err(bad());
     }
     Ok(a)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn mail(kind: &str, to: &str, subject: &str, lines: &[String], link: &str) -> NewMail {
-    let text = format!(
-        "{}\n\n{link}\n\n-- Football Predictor\n",
-        lines.join("\n\n")
-    );
-    let paragraphs: String = lines
-        .iter()
-        .map(|l| format!("<p>{}</p>", escape(l)))
-        .collect();
-    let link = escape(link);
-    NewMail {
-        kind: kind.to_string(),
-        recipient: to.to_string(),
-        subject: subject.to_string(),
-        text_body: text,
-        html_body: format!(
-            "<!doctype html><html><body>{paragraphs}<p><a href=\"{link}\">{link}</a></p><p>— Football Predictor</p></body></html>"
-        ),
-    }
 }
 
 /// The token and mail that confirm `email` for the account `username`.

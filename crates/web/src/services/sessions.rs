@@ -50,9 +50,7 @@ struct Data {
 
 /// 128 random bits, hex.
 pub fn new_id() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("random source: {e}")))?;
-    Ok(hex(&bytes))
+    crate::services::tokens::random_hex::<16>()
 }
 
 /// A session id: the time of creation in milliseconds (48 bits), then 80 random bits, hex
@@ -65,17 +63,7 @@ pub fn new_session_id() -> Result<String, Error> {
     getrandom::fill(&mut bytes[6..]).map_err(|e| Error::internal(format!("random source: {e}")))?;
     let millis = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
+    Ok(crate::format::hex(&bytes))
 }
 
 /// Whether a cookie value can be a session id (32 hex digits).

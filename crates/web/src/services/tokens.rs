@@ -24,10 +24,14 @@ pub struct Minted {
 
 /// The stored form of a token.
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::format::hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// `N` random bytes, hex: the secret part of session ids, API tokens and mailed links.
+pub fn random_hex<const N: usize>() -> Result<String, Error> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("random source: {e}")))?;
+    Ok(crate::format::hex(&bytes))
 }
 
 /// Whether a string can be a token at all (refused before any lookup otherwise).
@@ -49,10 +53,7 @@ pub fn name(name: &str) -> Result<String, Error> {
 }
 
 pub fn mint() -> Result<Minted, Error> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("random source: {e}")))?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let token = format!("{PREFIX}{hex}");
+    let token = format!("{PREFIX}{}", random_hex::<32>()?);
     Ok(Minted {
         digest: digest(&token),
         token,
