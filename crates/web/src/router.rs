@@ -217,15 +217,12 @@ pub fn router(state: AppState) -> Router {
     let timeouts = state.config().timeouts;
     let (visitors, _) = visitor_routes().split_for_parts();
     let (open, _) = open_routes(!state.config().metrics.separate).split_for_parts();
-    let visitors = visitors.route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        middleware::identity::layer,
-    ));
+    let visitors = visitors.route_layer(middleware::identity::IdentityLayer::new(state.clone()));
     let app = Router::new()
         .merge(visitors)
         .merge(open)
         .fallback(not_found)
-        .route_layer(axum::middleware::from_fn(middleware::metrics::track))
+        .route_layer(middleware::metrics::TrackLayer)
         .with_state(state);
     middleware::security::apply(app, timeouts)
 }

@@ -2,12 +2,16 @@
 //! themselves (a CSRF refusal, 405, 413, a timeout, a panic, an unmatched route): under
 //! `/api/` every error is `{"error": "…"}`, elsewhere the styled error page. Responses that
 //! already are JSON (API) or HTML (pages) pass untouched.
+//!
+//! A plain tower service (no boxed `Next`, no boxed future): it runs on every request.
 
 use crate::error::{ApiError, Error, PageError};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 fn is(response: &Response, media: &str) -> bool {
     response
@@ -17,9 +21,8 @@ fn is(response: &Response, media: &str) -> bool {
         .is_some_and(|v| v.starts_with(media))
 }
 
-pub async fn layer(req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    let response = next.run(req).await;
+/// The response in the route's error format, if it is an error in another format.
+fn enveloped(api: bool, response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -48,4 +51,70 @@ pub async fn layer(req: Request, next: Next) -> Response {
     }
     *fresh.status_mut() = status;
     fresh
+}
+
+/// Puts every error response in its route's format.
+#[derive(Clone, Copy, Default)]
+pub struct EnvelopeLayer;
+
+impl<S> tower::Layer<S> for EnvelopeLayer {
+    type Service = Envelope<S>;
+
+    fn layer(&self, inner: S) -> Envelope<S> {
+        Envelope { inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct Envelope<S> {
+    inner: S,
+}
+
+impl<S, B> tower::Service<Request> for Envelope<S>
+where
+    S: tower::Service<Request, Response = axum::http::Response<B>>,
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = EnvelopeFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let api = req.uri().path().starts_with("/api/");
+        EnvelopeFuture {
+            inner: self.inner.call(req),
+            api,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    pub struct EnvelopeFuture<F> {
+        #[pin]
+        inner: F,
+        api: bool,
+    }
+}
+
+impl<F, B, E> Future for EnvelopeFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<B>, E>>,
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = ready!(this.inner.poll(cx))?;
+        Poll::Ready(Ok(enveloped(
+            *this.api,
+            response.map(axum::body::Body::new),
+        )))
+    }
 }

@@ -4,6 +4,7 @@
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -34,10 +35,7 @@ fn safe_request_id(id: &[u8]) -> bool {
 
 /// A client's `X-Request-Id` is kept only when it is one short, safe value; otherwise it is
 /// removed, and the server gives the request its own id.
-async fn drop_unsafe_request_id(
-    mut req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+fn drop_unsafe_request_id<B>(mut req: axum::http::Request<B>) -> axum::http::Request<B> {
     let ids = req.headers().get_all("x-request-id");
     let mut values = ids.iter();
     let keep =
@@ -45,15 +43,39 @@ async fn drop_unsafe_request_id(
     if !keep {
         req.headers_mut().remove("x-request-id");
     }
-    next.run(req).await
+    req
 }
 
-/// Wraps the router; `envelope` runs outside the refusing layers (CSRF, body limit,
-/// timeout, panics) so that their refusals get the route's error format too.
+/// Wraps the router once in every layer (outermost first); `envelope` runs outside the
+/// refusing layers (CSRF, body limit, timeout, panics) so that their refusals get the route's
+/// error format too. The stack is one service around the whole router rather than
+/// `Router::layer`, which would wrap each route on its own (a boxed clone per layer per
+/// request).
 pub fn apply(router: Router, timeouts: crate::config::Timeouts) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    router
-        // Innermost first: the trace span sees the request id set by the outer layer.
+    let stack = ServiceBuilder::new()
+        .layer(header_layer(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(super::envelope::EnvelopeLayer)
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            timeouts.request,
+        ))
+        .layer(RequestBodyLimitLayer::new(crate::config::BODY_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(timeouts.body))
+        .layer(CsrfLayer::new())
+        // The CSRF refusal needs a body type with a default (an empty body).
+        .map_response(|r: axum::http::Response<_>| r.map(axum::body::Body::new))
+        .map_request(drop_unsafe_request_id)
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(request_id))
+        // Innermost: the trace span sees the request id set by the layer above.
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req
@@ -64,25 +86,8 @@ pub fn apply(router: Router, timeouts: crate::config::Timeouts) -> Router {
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
             }),
         )
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(axum::middleware::from_fn(drop_unsafe_request_id))
-        .layer(CsrfLayer::new())
-        .layer(RequestBodyTimeoutLayer::new(timeouts.body))
-        .layer(RequestBodyLimitLayer::new(crate::config::BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::GATEWAY_TIMEOUT,
-            timeouts.request,
-        ))
-        .layer(CatchPanicLayer::new())
-        .layer(axum::middleware::from_fn(super::envelope::layer))
-        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(
-            header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
-        ))
+        .service(router);
+    Router::new().fallback_service(stack)
 }
 
 #[cfg(test)]
