@@ -12,7 +12,7 @@ mod tiered;
 
 pub use breaker::{Breaker, Transition};
 pub use limit::{Decision, SharedLimiter};
-pub use link::{LinkSettings, RedisLink};
+pub use link::{LinkSettings, RedisLink, RedisTarget};
 pub use lockout::{LockoutRules, SharedLockouts};
 pub use signal::Signal;
 pub use tiered::{Cache, Kind, Ttls, bump_shared};

@@ -27,6 +27,11 @@ pub struct DbArgs {
         global = true
     )]
     pub db_statement_timeout: u64,
+    /// DATABASE_URL is PgBouncer in transaction mode (1.21+, max_prepared_statements > 0):
+    /// no statement_timeout startup option (set it on the role), and `serve` leaves
+    /// migrations to `migrate` run against the primary
+    #[arg(long, env = "DATABASE_PGBOUNCER", global = true)]
+    pub database_pgbouncer: bool,
 }
 
 impl DbArgs {
@@ -36,6 +41,7 @@ impl DbArgs {
         c.max_connections = self.db_max_connections;
         c.acquire_timeout = Duration::from_secs(self.db_acquire_timeout);
         c.statement_timeout = Duration::from_secs(self.db_statement_timeout);
+        c.pgbouncer = self.database_pgbouncer;
         c
     }
 
@@ -55,6 +61,18 @@ pub struct CacheArgs {
     /// unset: in-process cache and limits only
     #[arg(long, env = "REDIS_URL", hide_env_values = true, global = true)]
     pub redis_url: Option<String>,
+    /// Redis Sentinels to find the master through (comma-separated host:port), instead of
+    /// REDIS_URL; a failover is followed without a restart
+    #[arg(long, env = "REDIS_SENTINELS", global = true)]
+    pub redis_sentinels: Option<String>,
+    /// The master's name at the Sentinels
+    #[arg(
+        long,
+        env = "REDIS_MASTER_NAME",
+        default_value = "mymaster",
+        global = true
+    )]
+    pub redis_master_name: String,
     /// Start of every Redis key (one per deployment sharing a Redis)
     #[arg(long, env = "CACHE_PREFIX", default_value = "fp", global = true)]
     pub cache_prefix: String,
@@ -73,14 +91,19 @@ pub struct CacheArgs {
 }
 
 impl CacheArgs {
-    pub fn redis_url(&self) -> Option<&str> {
-        self.redis_url.as_deref().filter(|u| !u.is_empty())
+    /// Redis, if configured: the Sentinels' master, else REDIS_URL.
+    pub fn redis_target(&self) -> Option<fp_cache::RedisTarget> {
+        fp_cache::RedisTarget::of_settings(
+            self.redis_url.as_deref(),
+            self.redis_sentinels.as_deref(),
+            &self.redis_master_name,
+        )
     }
 
     pub fn config(&self) -> fp_web::CacheConfig {
         let defaults = fp_web::CacheConfig::default();
         fp_web::CacheConfig {
-            redis_url: self.redis_url().map(str::to_string),
+            redis_target: self.redis_target(),
             prefix: self.cache_prefix.clone(),
             ttls: fp_web::Ttls {
                 team: Duration::from_secs(self.cache_ttl_team),
@@ -99,9 +122,11 @@ impl CacheArgs {
     /// After an import or a refit: tell the servers sharing Redis to reload (they watch the
     /// cache generation). Without Redis, running servers reload at their next refit.
     pub async fn announce_new_data(&self) {
-        let Some(url) = self.redis_url() else { return };
+        let Some(target) = self.redis_target() else {
+            return;
+        };
         let config = self.config();
-        match fp_cache::RedisLink::new(url, config.redis) {
+        match fp_cache::RedisLink::to(&target, config.redis) {
             Ok(link) => match fp_cache::bump_shared(&link, &config.prefix).await {
                 Some(generation) => println!(
                     "told the servers sharing Redis to reload (cache generation {generation})"

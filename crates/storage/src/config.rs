@@ -36,6 +36,12 @@ pub struct DbConfig {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
     pub statement_timeout: Duration,
+    /// `url` is a PgBouncer in transaction mode (1.21 or newer, with
+    /// `max_prepared_statements` set, so sqlx's named statements are kept per client): no
+    /// `statement_timeout` startup option (PgBouncer refuses it; set it on the role or
+    /// database instead), and no migrations on open (they hold a session advisory lock,
+    /// which transaction pooling cannot keep; run `migrate` against the primary itself).
+    pub pgbouncer: bool,
 }
 
 impl DbConfig {
@@ -48,6 +54,7 @@ impl DbConfig {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(30),
+            pgbouncer: false,
         }
     }
 }

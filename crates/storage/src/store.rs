@@ -4,7 +4,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A connection pool of either backend.
@@ -47,6 +47,8 @@ pub struct Store {
     pub(crate) read: Pool,
     /// Set while the PostgreSQL read replica does not answer: reads then go to the primary.
     replica_down: Option<Arc<AtomicBool>>,
+    /// The replica's replay lag in seconds as last measured (`f64` bits; NaN: unknown).
+    replica_lag: Option<Arc<AtomicU64>>,
     /// The SQLite database file (not for an in-memory database), which the prediction writer
     /// opens on its own thread.
     pub(crate) sqlite_file: Option<std::path::PathBuf>,
@@ -56,13 +58,20 @@ pub struct Store {
 }
 
 /// How often a configured read replica is checked.
-const REPLICA_CHECK: Duration = Duration::from_secs(5);
+const REPLICA_CHECK: Duration = Duration::from_secs(2);
 
 impl Store {
     /// Connects (creating the SQLite file on first use) and applies pending migrations.
+    /// Behind PgBouncer (`DbConfig::pgbouncer`) migrations are not applied here.
     pub async fn open(config: &DbConfig) -> Result<Store> {
         let store = Store::connect(config).await?;
-        store.migrate().await?;
+        if config.pgbouncer {
+            tracing::info!(
+                "behind PgBouncer: migrations are applied with `migrate` against the primary"
+            );
+        } else {
+            store.migrate().await?;
+        }
         Ok(store)
     }
 
@@ -109,31 +118,35 @@ impl Store {
                     write: Pool::Sqlite(write),
                     read: Pool::Sqlite(read),
                     replica_down: None,
+                    replica_lag: None,
                     sqlite_file: (!in_memory).then(|| options.get_filename().to_path_buf()),
                     prediction_ids: Arc::default(),
                 })
             }
             Backend::Postgres => {
-                let write = postgres_pool(&config.url, config)?;
+                let write = postgres_pool(&config.url, config, config.pgbouncer)?;
                 // Fail fast when the primary is unreachable.
                 sqlx::query("SELECT 1").execute(&write).await?;
-                let (read, replica_down) = match &config.read_url {
+                let (read, replica_down, replica_lag) = match &config.read_url {
                     Some(url) => {
-                        let replica = postgres_pool(url, config)?;
-                        let down = Arc::new(AtomicBool::new(!replica_answers(&replica).await));
+                        let replica = postgres_pool(url, config, false)?;
+                        let lag = replica_lag(&replica).await;
+                        let down = Arc::new(AtomicBool::new(lag.is_none()));
                         if down.load(Ordering::Relaxed) {
                             tracing::warn!("read replica unreachable: reading from the primary");
                         }
-                        watch_replica(replica.clone(), down.clone());
-                        (replica, Some(down))
+                        let lag = Arc::new(AtomicU64::new(lag.unwrap_or(f64::NAN).to_bits()));
+                        watch_replica(replica.clone(), down.clone(), lag.clone());
+                        (replica, Some(down), Some(lag))
                     }
-                    None => (write.clone(), None),
+                    None => (write.clone(), None, None),
                 };
                 Ok(Store {
                     backend,
                     write: Pool::Postgres(write),
                     read: Pool::Postgres(read),
                     replica_down,
+                    replica_lag,
                     sqlite_file: None,
                     prediction_ids: Arc::default(),
                 })
@@ -188,6 +201,14 @@ impl Store {
             .map(|d| !d.load(Ordering::Relaxed))
     }
 
+    /// How far the read replica's replay is behind the primary, in seconds, as last measured
+    /// (every two seconds): `None` without a replica or while it does not answer. Zero when
+    /// it has replayed everything it received.
+    pub fn replica_lag_seconds(&self) -> Option<f64> {
+        let lag = f64::from_bits(self.replica_lag.as_ref()?.load(Ordering::Relaxed));
+        (!lag.is_nan() && self.replica_in_use() == Some(true)).then_some(lag)
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<()> {
         on_pool!(&self.write, |p| sqlx::query("SELECT 1")
@@ -203,26 +224,38 @@ impl Store {
     }
 }
 
-async fn replica_answers(pool: &sqlx::PgPool) -> bool {
-    matches!(
-        tokio::time::timeout(
-            Duration::from_secs(2),
-            sqlx::query("SELECT 1").execute(pool)
-        )
-        .await,
-        Ok(Ok(_))
+/// The replica's replay lag in seconds, `None` when it does not answer. A server that is not
+/// in recovery (a read URL naming a primary) has none; a standby that has replayed all it
+/// received has none either (an idle primary sends nothing, so the time of the last replayed
+/// transaction would otherwise count as lag).
+async fn replica_lag(pool: &sqlx::PgPool) -> Option<f64> {
+    const LAG: &str = "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 \
+        WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
+        ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) \
+        END::float8";
+    match tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query_scalar::<_, f64>(LAG).fetch_one(pool),
     )
+    .await
+    {
+        Ok(Ok(lag)) => Some(lag.max(0.0)),
+        _ => None,
+    }
 }
 
-/// Checks the replica every few seconds and flips reads between it and the primary.
-fn watch_replica(replica: sqlx::PgPool, down: Arc<AtomicBool>) {
+/// Checks the replica every few seconds, measures its lag, and flips reads between it and
+/// the primary.
+fn watch_replica(replica: sqlx::PgPool, down: Arc<AtomicBool>, lag_bits: Arc<AtomicU64>) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(REPLICA_CHECK).await;
             if replica.is_closed() {
                 return;
             }
-            let ok = replica_answers(&replica).await;
+            let lag = replica_lag(&replica).await;
+            lag_bits.store(lag.unwrap_or(f64::NAN).to_bits(), Ordering::Relaxed);
+            let ok = lag.is_some();
             let was_down = down.swap(!ok, Ordering::Relaxed);
             if was_down == ok {
                 if ok {
@@ -235,10 +268,12 @@ fn watch_replica(replica: sqlx::PgPool, down: Arc<AtomicBool>) {
     });
 }
 
-fn postgres_pool(url: &str, config: &DbConfig) -> Result<sqlx::PgPool> {
+fn postgres_pool(url: &str, config: &DbConfig, pgbouncer: bool) -> Result<sqlx::PgPool> {
     let statement_timeout = config.statement_timeout.as_millis().to_string();
-    let options = PgConnectOptions::from_str(url)?
-        .options([("statement_timeout", statement_timeout.as_str())]);
+    let mut options = PgConnectOptions::from_str(url)?;
+    if !pgbouncer {
+        options = options.options([("statement_timeout", statement_timeout.as_str())]);
+    }
     Ok(PgPoolOptions::new()
         .max_connections(config.max_connections.max(1))
         .acquire_timeout(config.acquire_timeout)

@@ -41,5 +41,6 @@ pub use ops::metrics::install as install_metrics;
 pub use router::{metrics_router, openapi, router};
 pub use server::serve;
 pub use services::accounts::{check_password, check_username};
+pub use services::drain::Drain;
 pub use services::passwords::hash_blocking as hash_password;
 pub use state::{AppState, StartError};

@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// Connections served at once; more wait in the listen queue
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
+    /// After SIGTERM: seconds to keep serving with /readyz at 503 and `Connection: close`
+    /// (for a load balancer to move away) before the listener closes
+    #[arg(long, env = "DRAIN_SECONDS", default_value_t = 0)]
+    pub drain_seconds: u64,
     /// Serve /metrics only on this address (e.g. 127.0.0.1:9100), not on BIND
     #[arg(long, env = "METRICS_BIND")]
     pub metrics_bind: Option<String>,
@@ -422,13 +426,19 @@ pub async fn run(db: &DbArgs, cache: &CacheArgs, args: ServeArgs) -> anyhow::Res
         println!("metrics on http://{}/metrics", metrics.local_addr()?);
         let app = fp_web::metrics_router(state.clone());
         tokio::spawn(async move {
-            if let Err(e) = fp_web::serve(metrics, app, timeouts, shutdown_signal()).await {
+            let no_drain = fp_web::Timeouts {
+                drain: Duration::ZERO,
+                ..timeouts
+            };
+            let alone = fp_web::Drain::default();
+            if let Err(e) = fp_web::serve(metrics, app, no_drain, alone, shutdown_signal()).await {
                 tracing::error!(error = %e, "the metrics listener stopped");
             }
         });
     }
     println!("listening on http://{addr}");
-    fp_web::serve(listener, router(state), timeouts, shutdown_signal()).await?;
+    let drain = state.drain().clone();
+    fp_web::serve(listener, router(state), timeouts, drain, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -438,6 +448,7 @@ fn state_timeouts(args: &ServeArgs) -> fp_web::Timeouts {
         body: Duration::from_secs(args.body_timeout.max(1)),
         request: Duration::from_secs(args.request_timeout.max(1)),
         max_connections: args.max_connections.max(1),
+        drain: Duration::from_secs(args.drain_seconds),
     }
 }
 

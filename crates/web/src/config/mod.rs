@@ -25,10 +25,10 @@ pub const PER_PAGE: i64 = 50;
 /// Matches one form may predict at once.
 pub const MAX_ROWS: usize = 20;
 
-/// The cache: Redis (shared by the instances) when `redis_url` is set, always in process.
+/// The cache: Redis (shared by the instances) when `redis_target` is set, always in process.
 #[derive(Debug, Clone)]
 pub struct CacheConfig {
-    pub redis_url: Option<String>,
+    pub redis_target: Option<fp_cache::RedisTarget>,
     /// Starts every Redis key: one per deployment sharing a Redis.
     pub prefix: String,
     pub ttls: Ttls,
@@ -42,7 +42,7 @@ pub struct CacheConfig {
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
-            redis_url: None,
+            redis_target: None,
             prefix: "fp".to_string(),
             ttls: Ttls::default(),
             redis: LinkSettings::default(),
@@ -92,6 +92,10 @@ pub struct Timeouts {
     pub request: Duration,
     /// Connections served at once (`MAX_CONNECTIONS`); more wait to be accepted.
     pub max_connections: usize,
+    /// After SIGTERM, how long to keep serving with `/readyz` at 503 and `Connection: close`
+    /// before the listener closes (`DRAIN_SECONDS`; behind a load balancer, longer than its
+    /// health-check interval).
+    pub drain: Duration,
 }
 
 impl Default for Timeouts {
@@ -101,6 +105,7 @@ impl Default for Timeouts {
             body: Duration::from_secs(10),
             request: Duration::from_secs(30),
             max_connections: 10_000,
+            drain: Duration::ZERO,
         }
     }
 }

@@ -18,6 +18,10 @@ pub struct Health {
     pub database: String,
     /// `in use`, `down (reading from the primary)`, or null when no replica is configured.
     pub read_replica: Option<String>,
+    /// How far the replica's replay is behind the primary, in seconds (measured every two
+    /// seconds); null without a replica in use. A visitor's own data is always read from the
+    /// primary, so it never lags.
+    pub replica_lag_seconds: Option<f64>,
     /// `ok`, or why Redis is not used.
     pub cache: String,
     /// `in-process`, or `redis + in-process`.

@@ -58,6 +58,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
             },
             database: "ok".into(),
             read_replica: replica,
+            replica_lag_seconds: state.store().replica_lag_seconds(),
             cache,
             cache_tiers: tiers.into(),
             cache_generation: state.cache().generation(),
@@ -89,9 +90,12 @@ pub async fn livez() -> &'static str {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = String, content_type = "text/plain"),
-        (status = 503, description = "The database does not answer", body = String, content_type = "text/plain"),
+        (status = 503, description = "The database does not answer, or the instance is draining before shutdown", body = String, content_type = "text/plain"),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.drain().started() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
+    }
     match state.store().ping().await {
         Ok(()) => "ready".into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),

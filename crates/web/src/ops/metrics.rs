@@ -112,6 +112,13 @@ pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Respon
         metrics::gauge!("db_pool_connections", "pool" => name).set(f64::from(size));
         metrics::gauge!("db_pool_idle_connections", "pool" => name).set(idle as f64);
     }
+    match state.store().replica_lag_seconds() {
+        Some(lag) => metrics::gauge!("db_replica_lag_seconds").set(lag),
+        None if state.store().replica_in_use().is_some() => {
+            metrics::gauge!("db_replica_lag_seconds").set(f64::NAN);
+        }
+        None => {}
+    }
     let body = install().map(|h| h.render()).unwrap_or_default();
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod counts;
+pub mod drain;
 pub mod figures;
 pub mod forecasts;
 pub mod gauges;

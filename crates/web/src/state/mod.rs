@@ -61,6 +61,7 @@ struct Inner {
     jobs: std::sync::OnceLock<fp_engine::scheduler::Jobs>,
     /// The database's data version the catalog was loaded at (see `spawn_data_watch`).
     data_version: std::sync::atomic::AtomicI64,
+    drain: crate::services::drain::Drain,
     config: AppConfig,
 }
 
@@ -74,8 +75,8 @@ impl AppState {
             .await
             .map_err(fp_engine::EngineError::from)?;
         let catalog = Catalog::load(&store).await?;
-        let link = match config.cache.redis_url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => Some(Arc::new(RedisLink::new(url, config.cache.redis)?)),
+        let link = match &config.cache.redis_target {
+            Some(target) => Some(Arc::new(RedisLink::to(target, config.cache.redis)?)),
             None => None,
         };
         let shared_limiter = link
@@ -125,6 +126,7 @@ impl AppState {
                 model_record: ModelRecord::default(),
                 jobs: std::sync::OnceLock::new(),
                 data_version: data_version.into(),
+                drain: crate::services::drain::Drain::default(),
                 config,
             }),
         };
@@ -221,6 +223,11 @@ impl AppState {
 
     pub(crate) fn model_record(&self) -> &ModelRecord {
         &self.inner.model_record
+    }
+
+    /// Whether this instance is draining before shutdown.
+    pub fn drain(&self) -> &crate::services::drain::Drain {
+        &self.inner.drain
     }
 
     pub(crate) fn config(&self) -> &AppConfig {

@@ -29,6 +29,8 @@ pub struct TestServer {
     pub state: fp_web::AppState,
     pub runtime: tokio::runtime::Runtime,
     pub db: Option<TestDb>,
+    /// Notified: the TCP server shuts down (as on SIGTERM).
+    pub shutdown: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Two seasons of a six-team league "E0" (teams A..F) plus one season of "D1" (X, Y, Z).
@@ -125,6 +127,8 @@ impl TestServer {
         fp_web::install_metrics();
         let (tx, rx) = mpsc::channel();
         let (state_tx, state_rx) = mpsc::channel();
+        let shutdown = std::sync::Arc::new(tokio::sync::Notify::new());
+        let stop = shutdown.clone();
         let db = runtime.block_on(async {
             let (store, db) = match database {
                 Some(url) => {
@@ -146,9 +150,10 @@ impl TestServer {
             state_tx.send(state.clone()).unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
+            let drain = state.drain().clone();
             tokio::spawn(async move {
                 let app = fp_web::router(state);
-                fp_web::serve(listener, app, timeouts, std::future::pending())
+                fp_web::serve(listener, app, timeouts, drain, stop.notified_owned())
                     .await
                     .unwrap();
             });
@@ -166,6 +171,7 @@ impl TestServer {
             state,
             runtime,
             db,
+            shutdown,
         }
     }
 

@@ -791,3 +791,36 @@ fn past_meetings_show_the_market_beside_the_model() {
     let pct = format!("{:.0}%", inv[0] / sum * 100.0);
     assert!(page.body.contains(&pct), "{pct}");
 }
+
+#[test]
+fn on_shutdown_the_server_drains_then_stops_listening() {
+    let config = fp_web::AppConfig {
+        rate_limits: crate::common::generous_limits(),
+        timeouts: fp_web::Timeouts {
+            drain: std::time::Duration::from_secs(2),
+            ..fp_web::Timeouts::default()
+        },
+        ..fp_web::AppConfig::default()
+    };
+    let s = TestServer::start_config(Backend::Sqlite, config, None);
+    let mut v = s.tcp_visitor();
+    assert_eq!(v.get("/readyz").status, 200);
+    assert_eq!(v.get("/livez").header("connection"), None);
+    s.shutdown.notify_one();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Draining: not ready (the balancer moves away), work still served, each connection
+    // closed after its answer, new connections still taken.
+    assert_eq!(v.get("/readyz").status, 503);
+    assert!(s.state.drain().started());
+    let r = v.predict("E0", "Arsenal", "Chelsea");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("connection"), Some("close"));
+    assert_eq!(s.tcp_visitor().get("/livez").status, 200);
+    // After the drain the listener is closed.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let addr = s.url.trim_start_matches("http://");
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening"
+    );
+}

@@ -36,7 +36,7 @@ fn config(
     fp_web::AppConfig {
         rate_limits,
         cache: fp_web::CacheConfig {
-            redis_url: Some(redis_url.to_string()),
+            redis_target: Some(fp_cache::RedisTarget::Url(redis_url.to_string())),
             prefix: prefix.to_string(),
             ..fp_web::CacheConfig::default()
         },
