@@ -34,7 +34,42 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
-type Reply = oneshot::Sender<Result<i64, String>>;
+type Reply = oneshot::Sender<Result<i64, Failure>>;
+
+/// Why a row was not saved, as every waiting caller is told: the database could not be
+/// reached (the caller answers 503), or anything else.
+#[derive(Debug, Clone)]
+enum Failure {
+    Unavailable(String),
+    Other(String),
+}
+
+impl Failure {
+    fn of(e: &StorageError) -> Self {
+        if e.is_unavailable() {
+            Failure::Unavailable(e.to_string())
+        } else {
+            Failure::Other(e.to_string())
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Unavailable(m) | Failure::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<Failure> for StorageError {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Unavailable(m) => StorageError::Unavailable(m),
+            Failure::Other(m) => StorageError::Write(m),
+        }
+    }
+}
 
 /// A row to save, the new session it is saved under (if the session is new), and who waits.
 struct Job {
@@ -134,7 +169,7 @@ impl PredictionWriter {
         answer
             .await
             .map_err(|_| stopped())?
-            .map_err(StorageError::Write)
+            .map_err(StorageError::from)
     }
 }
 
@@ -194,7 +229,10 @@ impl SqliteWriter {
                     tokio::task::spawn_blocking(move || this.save_waiting(&rows, &sessions))
                         .await
                         .unwrap_or_else(|e| {
-                            vec![Err(format!("the writer failed: {e}")); replies.len()]
+                            vec![
+                                Err(Failure::Other(format!("the writer failed: {e}")));
+                                replies.len()
+                            ]
                         })
                 }
             };
@@ -208,7 +246,7 @@ impl SqliteWriter {
         self: &Arc<Self>,
         rows: &[NewPrediction],
         sessions: &[NewSession],
-    ) -> Option<Vec<Result<i64, String>>> {
+    ) -> Option<Vec<Result<i64, Failure>>> {
         let mut w = lock(&self.conn);
         if w.beside >= FULL_CHECKPOINT_EVERY {
             return None;
@@ -243,7 +281,7 @@ impl SqliteWriter {
         self: &Arc<Self>,
         rows: &[NewPrediction],
         sessions: &[NewSession],
-    ) -> Vec<Result<i64, String>> {
+    ) -> Vec<Result<i64, Failure>> {
         let mut w = lock(&self.conn);
         if w.beside >= FULL_CHECKPOINT_EVERY {
             w.beside = 0;
@@ -279,7 +317,7 @@ fn results(
     rows: &[NewPrediction],
     sessions: &[NewSession],
     batch: rusqlite::Result<Vec<i64>>,
-) -> Vec<Result<i64, String>> {
+) -> Vec<Result<i64, Failure>> {
     match batch {
         Ok(ids) => ids.into_iter().map(Ok).collect(),
         Err(e) => {
@@ -290,7 +328,7 @@ fn results(
                 }
             }
             rows.iter()
-                .map(|r| insert_one(conn, r).map_err(|e| e.to_string()))
+                .map(|r| insert_one(conn, r).map_err(|e| Failure::Other(e.to_string())))
                 .collect()
         }
     }
@@ -437,7 +475,7 @@ fn insert_batch(
 }
 
 /// Answers the waiting callers and counts what was saved.
-fn answer(results: impl Iterator<Item = (Reply, Result<i64, String>)>) {
+fn answer(results: impl Iterator<Item = (Reply, Result<i64, Failure>)>) {
     let (mut saved, mut failed) = (0u64, 0u64);
     for (reply, result) in results {
         match &result {
@@ -498,9 +536,11 @@ async fn task_loop(store: Store, mut rx: mpsc::Receiver<Job>) {
                         store
                             .insert_predictions(std::slice::from_ref(r))
                             .await
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| Failure::of(&e))
                             .and_then(|ids| {
-                                ids.first().copied().ok_or_else(|| "no id returned".into())
+                                ids.first()
+                                    .copied()
+                                    .ok_or_else(|| Failure::Other("no id returned".into()))
                             }),
                     );
                 }

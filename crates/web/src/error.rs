@@ -176,7 +176,7 @@ impl Error {
 
 impl From<fp_storage::StorageError> for Error {
     fn from(e: fp_storage::StorageError) -> Self {
-        if is_unavailable(&e) {
+        if e.is_unavailable() {
             Error::Unavailable {
                 message: "the database is unavailable; try again shortly".into(),
                 source: Some(Box::new(e)),
@@ -190,7 +190,7 @@ impl From<fp_storage::StorageError> for Error {
 /// A storage error shared by the callers of one load (a coalescing cache).
 impl From<std::sync::Arc<fp_storage::StorageError>> for Error {
     fn from(e: std::sync::Arc<fp_storage::StorageError>) -> Self {
-        if is_unavailable(&e) {
+        if e.is_unavailable() {
             Error::Unavailable {
                 message: "the database is unavailable; try again shortly".into(),
                 source: Some(Box::new(e)),
@@ -199,17 +199,6 @@ impl From<std::sync::Arc<fp_storage::StorageError>> for Error {
             Error::Internal(Box::new(e))
         }
     }
-}
-
-fn is_unavailable(e: &fp_storage::StorageError) -> bool {
-    matches!(
-        e,
-        fp_storage::StorageError::Database(
-            fp_storage::SqlxError::PoolTimedOut
-                | fp_storage::SqlxError::Io(_)
-                | fp_storage::SqlxError::PoolClosed
-        )
-    )
 }
 
 impl From<fp_engine::LookupError> for Error {

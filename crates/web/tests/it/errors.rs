@@ -83,3 +83,15 @@ fn a_storage_outage_is_a_503_everywhere() {
     assert_json_error(&v.get("/api/history"), 503, "API history");
     assert_eq!(v.get("/readyz").status, 503);
 }
+
+/// On PostgreSQL predictions are saved by the writer task: a database it cannot reach is a
+/// 503 for the caller too (not the writer's own 500), so clients and balancers try again.
+#[test]
+fn a_prediction_the_database_cannot_take_is_a_503() {
+    let s = TestServer::start(Backend::Postgres);
+    let mut v = s.visitor();
+    assert_eq!(v.predict("E0", "Arsenal", "Chelsea").status, 200);
+    s.runtime.block_on(s.state.store().close());
+    assert_json_error(&v.predict("E0", "Arsenal", "Chelsea"), 503, "predict");
+    assert_json_error(&v.get("/api/history"), 503, "API history");
+}
