@@ -90,7 +90,7 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT requests %d socket_errors %d p50_ms %.2f p99_ms %.2f max_ms %.2f\n",
-    summary.requests, e.connect + e.read + e.write + e.timeout,
+  io.write(string.format("RESULT requests %d socket_errors %d (connect %d read %d write %d timeout %d) p50_ms %.2f p99_ms %.2f max_ms %.2f\n",
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
