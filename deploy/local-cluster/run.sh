@@ -233,7 +233,13 @@ replica_caught_up() {
 }
 
 app_env() {
-  echo DATABASE_URL=postgres://postgres@$(ip_of pgb):6432/fp DATABASE_PGBOUNCER=true \
+  # DIRECT_DB=1: straight to the primary (to measure what PgBouncer costs).
+  if [ -n "${DIRECT_DB:-}" ]; then
+    echo DATABASE_URL=postgres://postgres@$(ip_of pg1):5433/fp
+  else
+    echo DATABASE_URL=postgres://postgres@$(ip_of pgb):6432/fp DATABASE_PGBOUNCER=true
+  fi
+  echo \
     DATABASE_READ_URL=postgres://postgres@$(ip_of pg2):5434/fp \
     REDIS_SENTINELS=$(ip_of s1):26379,$(ip_of s2):26379,$(ip_of s3):26379 REDIS_MASTER_NAME=fp \
     SECRET_KEY=$SECRET TRUSTED_PROXIES=$(ip_of lb)/32 DRAIN_SECONDS=3 DB_MAX_CONNECTIONS=16 \
@@ -622,28 +628,63 @@ tier_ticks() {
   echo $t
 }
 
+TIERS="app haproxy postgres pgbouncer redis"
+
+# One row of the capacity table: LABEL MIX; the CPU every tier spent per request of a
+# closed-loop run of that kind.
+cap_row() {
+  local label=$1 mix=$2 hz t line n
+  hz=$(getconf CLK_TCK)
+  declare -A before
+  for t in $TIERS; do before[$t]=$(tier_ticks $t); done
+  line=$(run_wrk "cap-$label" "$LOAD_SECONDS" 64 "$mix" 0 "$WORK/load/crowd.env")
+  n=$(echo "$line" | sed -n 's/.*requests \([0-9]*\).*/\1/p')
+  {
+    printf '%-16s %10.0f' "$label" "$(echo "$n / $LOAD_SECONDS" | bc -l)"
+    for t in $TIERS; do
+      printf ' %12.1f' "$(echo "($(tier_ticks $t) - ${before[$t]}) * 1000000 / $hz / $n" | bc -l)"
+    done
+    printf ' %10s\n' "$(echo "$line" | sed -n 's/.*p99_ms \([0-9.]*\).*/\1/p')"
+  } | tee -a "$WORK/summary.txt"
+}
+
 capacity() {
   [ -f "$WORK/load/crowd.env" ] || say "crowd: $(crowd 1000)"
   # Not the clean-up of the load before (autovacuum of the rows it wrote, a checkpoint).
   psql -qX -h "$(ip_of pg1)" -p 5433 -U postgres -d fp -c "VACUUM (ANALYZE)" -c "CHECKPOINT" >/dev/null
   say "CPU per request by tier (closed loop, 64 connections, $LOAD_SECONDS s per kind)"
-  local hz tiers="app haproxy postgres pgbouncer redis"
-  hz=$(getconf CLK_TCK)
-  printf '%-10s %10s' kind req/s | tee -a "$WORK/summary.txt"
-  for t in $tiers; do printf ' %10s' "$t-µs" | tee -a "$WORK/summary.txt"; done
-  echo | tee -a "$WORK/summary.txt"
-  for mix in predict token history result; do
-    declare -A before
-    for t in $tiers; do before[$t]=$(tier_ticks $t); done
-    local line n
-    line=$(run_wrk "cap-$mix" "$LOAD_SECONDS" 64 "$mix" 0 "$WORK/load/crowd.env")
-    n=$(echo "$line" | sed -n 's/.*requests \([0-9]*\).*/\1/p')
-    printf '%-10s %10.0f' "$mix" "$(echo "$n / $LOAD_SECONDS" | bc -l)" | tee -a "$WORK/summary.txt"
-    for t in $tiers; do
-      printf ' %10.1f' "$(echo "($(tier_ticks $t) - ${before[$t]}) * 1000000 / $hz / $n" | bc -l)" | tee -a "$WORK/summary.txt"
-    done
-    echo | tee -a "$WORK/summary.txt"
+  {
+    printf '%-16s %10s' kind req/s
+    for t in $TIERS; do printf ' %12s' "$t-µs"; done
+    printf ' %10s\n' p99-ms
+  } | tee -a "$WORK/summary.txt"
+  local mix
+  for mix in predict token history result; do cap_row "$mix" "$mix"; done
+  pgbouncer_cost
+}
+
+# The same kinds with the apps straight on the primary: what transaction pooling costs (one
+# more hop per query, and the statements PgBouncer prepares again on each server connection).
+pgbouncer_cost() {
+  local mix
+  restart_apps direct
+  # Warm the restarted apps' caches (sessions, pages) as the rows above had them.
+  for mix in predict history; do run_wrk "warm-$mix" 5 64 "$mix" 0 "$WORK/load/crowd.env" >/dev/null; done
+  for mix in predict history; do cap_row "$mix-direct" "$mix"; done
+  restart_apps
+}
+
+# Restarts the apps one by one (through the balancer, as in a rollout); DIRECT: on the primary.
+restart_apps() {
+  local i pid direct=${1:-}
+  for i in 1 2 3; do
+    pid=$(cat "$WORK/app$i.pid")
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    DIRECT_DB=$direct start_app "$i"
+    wait_ready "http://$(ip_of "app$i"):8080/readyz"
   done
+  sleep 2
 }
 
 # --- tear-down -------------------------------------------------------------------------------
