@@ -142,8 +142,6 @@ EOF
   echo "host all,replication all $NET.0/24 trust" >>"$dir/pg_hba.conf"
 }
 
-pg_ctl_as() { runuser -u postgres -- "$PGBIN/pg_ctl" "$@"; }
-
 pg_up() {
   say "PostgreSQL primary $(ip_of pg1):5433, streaming replica $(ip_of pg2):5434 (apply delay $REPLICA_DELAY)"
   install -d -m 700 -o postgres -g postgres "$WORK/pg1" "$WORK/pg2"
@@ -414,7 +412,7 @@ load() {
 fails_of() {
   local name=$1 t0=$2 socket
   socket=$(sed -n 's/.*socket_errors \([0-9]* ([^)]*)\).*/\1/p' "$WORK/load/$name.out")
-  cat "$WORK/load/$name"-*.fails 2>/dev/null | sort -n | awk -v t0="$t0" -v socket="${socket:-0}" -F' ' '
+  cat "$WORK/load/$name"-*.fails 2>/dev/null | sort -n | awk -v t0="$t0" -v socket="${socket:-0}" '
     { n++; s[$2]++; if (first == "") first = $1; last = $1 }
     END {
       by = ""; for (k in s) by = by (by == "" ? "" : ", ") s[k] "x" k
@@ -462,17 +460,7 @@ apps_on_redis() {
 
 kill_app1() { kill -9 "$(cat "$WORK/app1.pid")"; }
 revive_app1() { start_app 1; wait_ready "http://$(ip_of app1):8080/readyz"; }
-rolling_restart() {
-  for i in 1 2 3; do
-    local pid
-    pid=$(cat "$WORK/app$i.pid")
-    kill -TERM "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-    start_app "$i"
-    wait_ready "http://$(ip_of "app$i"):8080/readyz"
-    sleep 2 # the balancer's checks put it back
-  done
-}
+rolling_restart() { restart_apps; }
 stop_replica() { in_ns pg2 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg2" -m fast -w stop >/dev/null; }
 start_replica() { in_ns pg2 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg2" -l "$WORK/log/pg2.log" -w start >/dev/null; }
 restart_primary() { in_ns pg1 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg1" -l "$WORK/log/pg1.log" -m fast -w restart >/dev/null; }
@@ -492,7 +480,7 @@ kill_redis_primary() {
     [ -n "$promoted" ] && [ "$promoted" != "$master" ] && break
     sleep 0.1
   done
-  if [ "$promoted" = "$master" ]; then
+  if [ -z "$promoted" ] || [ "$promoted" = "$master" ]; then
     FAULT_NOTE="Sentinel did NOT promote a replica within 30 s"
     FAULT_BROKEN=1
     return
@@ -675,7 +663,8 @@ pgbouncer_cost() {
   restart_apps
 }
 
-# Restarts the apps one by one (through the balancer, as in a rollout); DIRECT: on the primary.
+# A rollout through the balancer: each app in turn drained (SIGTERM), started again and back
+# in the balancer before the next; DIRECT: on the primary instead of PgBouncer.
 restart_apps() {
   local i pid direct=${1:-}
   for i in 1 2 3; do
@@ -684,8 +673,8 @@ restart_apps() {
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
     DIRECT_DB=$direct start_app "$i"
     wait_ready "http://$(ip_of "app$i"):8080/readyz"
+    sleep 2 # the balancer's checks put it back
   done
-  sleep 2
 }
 
 # --- tear-down -------------------------------------------------------------------------------
