@@ -17,10 +17,7 @@ export DATABASE_URL=${1:-sqlite:///tmp/fp-ab-$$.db}
 # The database is made by A's binary: a newer B migrates it forward when it starts (after A
 # has opened it), while an older A refuses a database with migrations it does not know.
 BIN=$A
-echo "== database: $DATABASE_URL"
-$BIN migrate >/dev/null
-$BIN import --no-refit "$DATA" >/dev/null
-$BIN refit >/dev/null
+fill_database
 LOAD=$($BIN generate-load | sed -n 's/.*fp_session=\([0-9a-f]*\).*/\1/p')
 RUST_LOG=warn $A serve --bind 127.0.0.1:18091 >/tmp/fp-ab-a.log 2>&1 &
 PA=$!

@@ -5,13 +5,18 @@ DATA=${SHARED_DATA_DIR:-../shared/data}/football-data
 # One client sends all the load: lift the per-client limits for the benchmark.
 export RATE_LIMIT_ANON=1000000000/second RATE_LIMIT_USER=1000000000/second RATE_LIMIT_API=1000000000/second
 
-# Builds the server and fills the database with the shared data and fitted models.
-prepare_database() {
-  cargo build --release --locked -q
+# Fills the database with the shared data and fitted models, with BIN.
+fill_database() {
   echo "== database: $DATABASE_URL"
   $BIN migrate >/dev/null
   $BIN import --no-refit "$DATA" >/dev/null
   $BIN refit >/dev/null
+}
+
+# Builds the server and fills the database.
+prepare_database() {
+  cargo build --release --locked -q
+  fill_database
 }
 
 # Starts `serve` on PORT (log in $1), sets SERVER, stops it on exit, waits until it answers.

@@ -20,16 +20,14 @@ command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install va
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 export DATABASE_URL=sqlite:///tmp/fp-instr-$$.db
 . bench/common.sh
+# The database is made by A's binary: a newer B migrates it forward when it starts, while an
+# older A refuses a database with migrations it does not know.
 BIN=$A
-echo "== database: $DATABASE_URL"
-$BIN migrate >/dev/null
-$BIN import --no-refit "$DATA" >/dev/null
-$BIN refit >/dev/null
+fill_database
 LOAD=$($BIN generate-load --predictions "$PREDICTIONS" | sed -n 's/.*fp_session=\([0-9a-f]*\).*/\1/p')
-# Newer B migrates the database forward when it starts; an older A would refuse it after.
 out=/tmp/fp-instr-$$
 mkdir -p "$out"
-trap 'kill $VG 2>/dev/null || true; rm -rf "$out" /tmp/fp-instr-$$.db*' EXIT
+trap 'kill ${VG:-} 2>/dev/null || true; rm -rf "$out" /tmp/fp-instr-$$.db*' EXIT
 
 # Ir of the latest dump of callgrind running as $VG.
 dump() {
