@@ -2,8 +2,6 @@
 //! (`../shared/reference/market-ratings-prototype.csv.gz`): the same walk-forward on the same
 //! matches gives the same probabilities match by match, and the quoted RPS per league.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
 use chrono::NaiveDate;
 use fp_model::backtest::{BacktestConfig, walk_forward};
 use fp_model::metrics::Scores;
