@@ -90,8 +90,8 @@ fn visitor_routes() -> OpenApiRouter<AppState> {
             pages::email::unsubscribe
         ))
         .routes(routes!(pages::admin::admin))
-        .routes(routes!(pages::admin::run_job))
-        .routes(routes!(pages::admin::resend_mail))
+        .routes(routes!(pages::admin::actions::run_job))
+        .routes(routes!(pages::admin::actions::resend_mail))
         .routes(routes!(pages::reports::report))
         .routes(routes!(pages::reports::report_csv))
         .routes(routes!(pages::account::create_token))

@@ -1,4 +1,5 @@
-use super::prediction::{GoalsPair, GradedResult, Probabilities, ScorePair, outcome_code};
+use super::markets::{GoalsPair, Probabilities, ScorePair};
+use super::prediction::{GradedResult, outcome_code};
 use chrono::{DateTime, Utc};
 use fp_model::Outcome;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-use super::prediction::{FormGame, HeadToHead};
+use super::facts::{FormGame, HeadToHead};
 use chrono::{DateTime, NaiveDate, Utc};
 use fp_engine::LeagueEntry;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! The JSON of a league's matchday: upcoming fixtures with the model's and the market's
 //! figures, the season odds, and track records.
 
-use super::prediction::{GoalsPair, Probabilities};
+use super::markets::{GoalsPair, Probabilities};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
