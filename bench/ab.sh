@@ -3,7 +3,8 @@
 # SQLite file (imported shared data, fitted models, 1,000,000 generated predictions), measured
 # in alternating rounds: /livez, POST /api/predict (returning visitor) and the history page of a
 # visitor with 1,000 predictions, first on A, then on B, ROUNDS times. Prints each round and the
-# medians: prediction/livez ratio and history req/s per build, and B's ratio over A's.
+# medians: prediction/livez ratio, history req/s and the server's CPU per history request (user
+# and kernel, from /proc) per build, and B's ratio over A's.
 # Usage: A=path/to/old/football-predictor [B=target/release/football-predictor] bench/ab.sh
 # Env: ROUNDS (default 5), RATIO_DURATION per run (default 5s).
 set -euo pipefail
@@ -31,22 +32,25 @@ done
 PORT=18092
 first_prediction
 export COOKIE="fp_session=$VISITOR"
-declare -A RATIO HIST
-printf '%-5s %-2s %10s %12s %8s %12s\n' round bin livez/s predict/s ratio history/s
+declare -A RATIO HIST HCPU
+printf '%-5s %-2s %10s %12s %8s %12s %12s\n' round bin livez/s predict/s ratio history/s history_µs
 for r in $(seq 1 "$ROUNDS"); do
   for bin in A B; do
     if [ $bin = A ]; then SERVER=$PA; port=18091; else SERVER=$PB; port=18092; fi
     read -r lr _ _ <<<"$(measure "http://127.0.0.1:$port/livez")"
     read -r pr _ _ <<<"$(measure -s bench/predict.lua "http://127.0.0.1:$port/api/predict")"
-    read -r hr _ _ <<<"$(COOKIE="fp_session=$LOAD" measure -s bench/cookie.lua "http://127.0.0.1:$port/history")"
+    read -r hr hc _ <<<"$(COOKIE="fp_session=$LOAD" measure -s bench/cookie.lua "http://127.0.0.1:$port/history")"
     ratio=$(echo "$pr / $lr" | bc -l | xargs printf '%.3f')
     RATIO[$bin]+="$ratio "
     HIST[$bin]+="$hr "
-    printf '%-5s %-2s %10s %12s %8s %12s\n' "$r" "$bin" "$lr" "$pr" "$ratio" "$hr"
+    HCPU[$bin]+="$hc "
+    printf '%-5s %-2s %10s %12s %8s %12s %12s\n' "$r" "$bin" "$lr" "$pr" "$ratio" "$hr" "$hc"
   done
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ra=$(echo "${RATIO[A]}" | median); rb=$(echo "${RATIO[B]}" | median)
 ha=$(echo "${HIST[A]}" | median); hb=$(echo "${HIST[B]}" | median)
+ca=$(echo "${HCPU[A]}" | median); cb=$(echo "${HCPU[B]}" | median)
 echo "median predict/livez: A $ra, B $rb (B/A $(echo "$rb / $ra" | bc -l | xargs printf '%.3f'))"
 echo "median history req/s: A $ha, B $hb (B/A $(echo "$hb / $ha" | bc -l | xargs printf '%.3f'))"
+echo "median server CPU µs per history request: A $ca, B $cb (B/A $(echo "$cb / $ca" | bc -l | xargs printf '%.3f'))"
