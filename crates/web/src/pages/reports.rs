@@ -1,9 +1,9 @@
 //! Stored weekly reports, for staff: a page with a calibration chart per league, and CSV.
 
-use super::admin::{staff, time};
+use super::admin::time;
 use super::shared::page;
 use crate::error::{Error, PageError};
-use crate::extract::{PagePath, Visitor};
+use crate::extract::{PagePath, Staff};
 use crate::state::AppState;
 use crate::templates::charts::CalibrationChart;
 use crate::templates::{Nav, ReportLeague, ReportPage, render};
@@ -31,12 +31,9 @@ async fn stored(state: &AppState, week: &str) -> Result<WeeklyReport, Error> {
     ))]
 pub async fn report(
     State(state): State<AppState>,
-    visitor: Visitor,
     PagePath(week): PagePath<String>,
+    staff: Staff,
 ) -> Result<Response, PageError> {
-    if let Err(answer) = staff(&state, &visitor).await? {
-        return Ok(answer);
-    }
     let r = stored(&state, &week).await?;
     let leagues = r
         .leagues
@@ -70,7 +67,7 @@ pub async fn report(
         })
         .collect();
     let p = ReportPage {
-        nav: Nav::new(visitor.username()),
+        nav: Nav::new(staff.visitor.username()),
         week: r.week.clone(),
         from: r.from.to_string(),
         to: (r.to - chrono::Duration::days(1)).to_string(),
@@ -117,12 +114,9 @@ pub async fn report(
     ))]
 pub async fn report_csv(
     State(state): State<AppState>,
-    visitor: Visitor,
     PagePath(week): PagePath<String>,
+    _staff: Staff,
 ) -> Result<Response, PageError> {
-    if let Err(answer) = staff(&state, &visitor).await? {
-        return Ok(answer);
-    }
     let r = stored(&state, &week).await?;
     let body = fp_engine::reports::report_csv(&r).map_err(Error::internal)?;
     // The week is one we stored, but only plain characters go into a header.

@@ -1,9 +1,8 @@
 //! What staff can do from the admin page: start a job, queue a given-up mail again. Each
 //! action is recorded with who did it, then the page is shown again.
 
-use super::staff;
 use crate::error::{Error, PageError};
-use crate::extract::{PagePath, Visitor};
+use crate::extract::{PagePath, Staff};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,13 +17,9 @@ use axum::response::{IntoResponse, Redirect, Response};
     ))]
 pub async fn run_job(
     State(state): State<AppState>,
-    visitor: Visitor,
     PagePath(job): PagePath<String>,
+    staff: Staff,
 ) -> Result<Response, PageError> {
-    let staff = match staff(&state, &visitor).await? {
-        Ok(s) => s,
-        Err(answer) => return Ok(answer),
-    };
     let jobs = state
         .jobs()
         .filter(|jobs| jobs.get(&job).is_some())
@@ -56,13 +51,9 @@ pub async fn run_job(
     ))]
 pub async fn resend_mail(
     State(state): State<AppState>,
-    visitor: Visitor,
     PagePath(id): PagePath<i64>,
+    staff: Staff,
 ) -> Result<Response, PageError> {
-    let staff = match staff(&state, &visitor).await? {
-        Ok(s) => s,
-        Err(answer) => return Ok(answer),
-    };
     if !state.store().resend_mail(id).await? {
         return Err(Error::NotFound(format!("no failed mail with id {id}")).into());
     }

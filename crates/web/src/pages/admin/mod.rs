@@ -7,8 +7,8 @@
 pub mod actions;
 
 use super::shared::page;
-use crate::error::{Error, PageError};
-use crate::extract::{PageQuery, Visitor};
+use crate::error::PageError;
+use crate::extract::{PageQuery, Staff};
 use crate::format::count;
 use crate::state::AppState;
 use crate::templates::charts::LineChart;
@@ -17,35 +17,10 @@ use crate::templates::{
     TableCount,
 };
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use fp_storage::StatsSnapshot;
 use serde::Deserialize;
-
-/// A staff member: their account id and name.
-pub(super) struct Staff {
-    pub id: i64,
-    pub name: String,
-}
-
-/// The visitor as staff; otherwise the answer to give them.
-pub(super) async fn staff(
-    state: &AppState,
-    visitor: &Visitor,
-) -> Result<Result<Staff, Response>, Error> {
-    let Some(id) = visitor.session.user_id else {
-        return Ok(Err(Redirect::to("/login").into_response()));
-    };
-    if !state.store().is_staff(id).await? {
-        return Err(Error::Forbidden(
-            "the admin page is for staff accounts only".into(),
-        ));
-    }
-    Ok(Ok(Staff {
-        id,
-        name: visitor.username().unwrap_or("staff").to_string(),
-    }))
-}
 
 pub(super) fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
@@ -114,13 +89,9 @@ pub struct Notice {
     ))]
 pub async fn admin(
     State(state): State<AppState>,
-    visitor: Visitor,
     PageQuery(notice): PageQuery<Notice>,
+    staff: Staff,
 ) -> Result<Response, PageError> {
-    let _staff = match staff(&state, &visitor).await? {
-        Ok(s) => s,
-        Err(answer) => return Ok(answer),
-    };
     let store = state.store();
     let backend = store.backend().name();
     let snapshots = store
@@ -211,7 +182,7 @@ pub async fn admin(
         .collect();
     let reports = store.report_weeks(12).await?;
     let p = AdminPage {
-        nav: Nav::new(visitor.username()),
+        nav: Nav::new(staff.visitor.username()),
         message: notice
             .started
             .map(|job| format!("Started {job}: its run shows below when it ends (reload).")),
