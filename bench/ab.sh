@@ -40,17 +40,16 @@ for r in $(seq 1 "$ROUNDS"); do
     read -r lr _ _ <<<"$(measure "http://127.0.0.1:$port/livez")"
     read -r pr _ _ <<<"$(measure -s bench/predict.lua "http://127.0.0.1:$port/api/predict")"
     read -r hr hc _ <<<"$(COOKIE="fp_session=$LOAD" measure -s bench/cookie.lua "http://127.0.0.1:$port/history")"
-    ratio=$(echo "$pr / $lr" | bc -l | xargs printf '%.3f')
+    ratio=$(quotient "$pr" "$lr")
     RATIO[$bin]+="$ratio "
     HIST[$bin]+="$hr "
     HCPU[$bin]+="$hc "
     printf '%-5s %-2s %10s %12s %8s %12s %12s\n' "$r" "$bin" "$lr" "$pr" "$ratio" "$hr" "$hc"
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ra=$(echo "${RATIO[A]}" | median); rb=$(echo "${RATIO[B]}" | median)
 ha=$(echo "${HIST[A]}" | median); hb=$(echo "${HIST[B]}" | median)
 ca=$(echo "${HCPU[A]}" | median); cb=$(echo "${HCPU[B]}" | median)
-echo "median predict/livez: A $ra, B $rb (B/A $(echo "$rb / $ra" | bc -l | xargs printf '%.3f'))"
-echo "median history req/s: A $ha, B $hb (B/A $(echo "$hb / $ha" | bc -l | xargs printf '%.3f'))"
-echo "median server CPU µs per history request: A $ca, B $cb (B/A $(echo "$cb / $ca" | bc -l | xargs printf '%.3f'))"
+echo "median predict/livez: A $ra, B $rb (B/A $(quotient "$rb" "$ra"))"
+echo "median history req/s: A $ha, B $hb (B/A $(quotient "$hb" "$ha"))"
+echo "median server CPU µs per history request: A $ca, B $cb (B/A $(quotient "$cb" "$ca"))"

@@ -5,6 +5,11 @@ DATA=${SHARED_DATA_DIR:-../shared/data}/football-data
 # One client sends all the load: lift the per-client limits for the benchmark.
 export RATE_LIMIT_ANON=1000000000/second RATE_LIMIT_USER=1000000000/second RATE_LIMIT_API=1000000000/second
 
+# $1 / $2 with $3 decimals (default 3).
+quotient() { echo "$1 / $2" | bc -l | xargs printf "%.${3:-3}f"; }
+# The median of the numbers on stdin, one per line or separated by spaces.
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
 # Fills the database with the shared data and fitted models, with BIN.
 fill_database() {
   echo "== database: $DATABASE_URL"
@@ -45,11 +50,11 @@ ratio_rounds() {
   for r in $(seq 1 "$ROUNDS"); do
     read -r lr lc li <<<"$(measure "http://127.0.0.1:$PORT/livez")"
     read -r pr pc pi <<<"$(measure -s bench/predict.lua "http://127.0.0.1:$PORT/api/predict")"
-    ratio=$(echo "$pr / $lr" | bc -l | xargs printf '%.3f')
+    ratio=$(quotient "$pr" "$lr")
     RATIOS+=("$ratio")
     printf '%-6s %12s %10s %6s %14s %10s %6s %7s\n' "$r" "$lr" "$lc" "$li" "$pr" "$pc" "$pi" "$ratio"
   done
-  echo "median predict/livez: $(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
+  echo "median predict/livez: $(printf '%s\n' "${RATIOS[@]}" | median)"
 }
 
 ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }

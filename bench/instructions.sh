@@ -78,6 +78,6 @@ for bin in A B; do
   kill "$VG"; wait "$VG" 2>/dev/null || true
 done
 for endpoint in livez predict history; do
-  echo "$endpoint: B/A $(echo "${FIG[B.$endpoint]} / ${FIG[A.$endpoint]}" | bc -l | xargs printf '%.3f')"
+  echo "$endpoint: B/A $(quotient "${FIG[B.$endpoint]}" "${FIG[A.$endpoint]}")"
 done
-echo "predict/livez cost: A $(echo "${FIG[A.predict]} / ${FIG[A.livez]}" | bc -l | xargs printf '%.2f'), B $(echo "${FIG[B.predict]} / ${FIG[B.livez]}" | bc -l | xargs printf '%.2f')"
+echo "predict/livez cost: A $(quotient "${FIG[A.predict]}" "${FIG[A.livez]}" 2), B $(quotient "${FIG[B.predict]}" "${FIG[B.livez]}" 2)"
