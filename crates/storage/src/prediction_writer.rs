@@ -5,8 +5,8 @@
 //!
 //! On a SQLite file the writer is one connection of its own, used by one drain task at a
 //! time: callers queue their rows, the first to find no drain running starts one, and the
-//! drain saves each batch inside `BEGIN IMMEDIATE … COMMIT` with prepared multi-row INSERTs
-//! (64, 32, … rows) right on the runtime (a batch takes tens of microseconds), yielding
+//! drain saves each batch inside `BEGIN IMMEDIATE … COMMIT` with one prepared multi-row INSERT
+//! (up to 32 rows a statement) right on the runtime (a batch takes tens of microseconds), yielding
 //! between batches so that the requests being handled meanwhile join the next one. No thread
 //! hand-off per batch, no SQL text built per batch. The automatic checkpoint is off on this
 //! connection: every [`CHECKPOINT_COMMITS`] commits a PASSIVE checkpoint runs beside the
@@ -341,8 +341,9 @@ fn open(file: &Path) -> Result<Connection> {
         |e: rusqlite::Error| StorageError::Write(format!("cannot open {}: {e}", file.display()));
     let conn = Connection::open(file).map_err(fail)?;
     conn.busy_timeout(Duration::ZERO).map_err(fail)?;
-    // One statement per power of two up to MAX_ROWS_PER_STATEMENT, and the checkpoint.
-    conn.set_prepared_statement_cache_capacity(16);
+    // One statement per batch size up to MAX_ROWS_PER_STATEMENT, the session insert and the
+    // checkpoint.
+    conn.set_prepared_statement_cache_capacity(MAX_ROWS_PER_STATEMENT + 4);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
          PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 0; \
@@ -367,9 +368,11 @@ fn insert_into() -> &'static str {
 /// Values bound per row.
 const ROW_VALUES: usize = 17;
 
-/// The largest statement: a batch goes in statements of 64, 32, …, 1 rows (binary digits of
-/// its size), so a handful of prepared statements serve every batch size.
-const MAX_ROWS_PER_STATEMENT: usize = 64;
+/// The largest statement: a batch of up to this many rows is one statement (each statement
+/// costs SQLite its own cursors on every index and parent table, and its own update of the id
+/// sequence), a larger one goes in statements of this many and one for the rest. A statement
+/// of every size is prepared once, when first needed.
+const MAX_ROWS_PER_STATEMENT: usize = 32;
 
 /// `INSERT … VALUES (?1, …, ?16, FALSE), (?17, …)` for `n` rows (at most
 /// [`MAX_ROWS_PER_STATEMENT`]), built once.
@@ -465,7 +468,7 @@ fn insert_batch(
     let mut ids = Vec::with_capacity(rows.len());
     let mut rest = rows;
     while !rest.is_empty() {
-        let n = MAX_ROWS_PER_STATEMENT.min(1 << rest.len().ilog2());
+        let n = MAX_ROWS_PER_STATEMENT.min(rest.len());
         let (now, later) = rest.split_at(n);
         ids.extend(insert_rows(&tx, now)?);
         rest = later;

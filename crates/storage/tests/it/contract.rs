@@ -706,6 +706,14 @@ async fn the_partial_prediction_indexes_serve_their_queries(backend: Backend) {
     for (sql, binds, index) in cases {
         let plan = plan(&db, sql, &binds).await;
         assert!(plan.contains(index), "{sql}\n  uses: {plan}");
+        // Newest first straight from the owner's index (walked backwards on SQLite), not
+        // sorted afterwards.
+        if sql.contains("ORDER BY") {
+            assert!(
+                !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+                "{sql}\n  sorts: {plan}"
+            );
+        }
     }
     db.cleanup().await;
 }
