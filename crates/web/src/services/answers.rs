@@ -77,8 +77,15 @@ impl PreparedPrediction {
             r#"{{"id":{id},"url":"/predictions/{id}","created_at":"#
         )
         .map_err(serde_json::Error::io)?;
-        serde_json::to_writer(&mut out, &created_at)?;
-        out.push(b',');
+        // What `serde_json` writes for a `DateTime<Utc>` (chrono's RFC 3339 with `Z`), which
+        // holds nothing JSON escapes, without its formatter adapter.
+        out.push(b'"');
+        out.extend_from_slice(
+            created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                .as_bytes(),
+        );
+        out.extend_from_slice(b"\",");
         out.extend_from_slice(&self.tail);
         Ok(out)
     }
