@@ -341,8 +341,7 @@ fn open(file: &Path) -> Result<Connection> {
         |e: rusqlite::Error| StorageError::Write(format!("cannot open {}: {e}", file.display()));
     let conn = Connection::open(file).map_err(fail)?;
     conn.busy_timeout(Duration::ZERO).map_err(fail)?;
-    // One statement per batch size up to MAX_ROWS_PER_STATEMENT, the session insert and the
-    // checkpoint.
+    // One statement per batch size up to MAX_ROWS_PER_STATEMENT, and the session insert.
     conn.set_prepared_statement_cache_capacity(MAX_ROWS_PER_STATEMENT + 4);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
@@ -374,7 +373,7 @@ const ROW_VALUES: usize = 17;
 /// of every size is prepared once, when first needed.
 const MAX_ROWS_PER_STATEMENT: usize = 32;
 
-/// `INSERT … VALUES (?1, …, ?16, FALSE), (?17, …)` for `n` rows (at most
+/// `INSERT … VALUES (?1, …, ?17, FALSE), (?18, …)` for `n` rows (at most
 /// [`MAX_ROWS_PER_STATEMENT`]), built once.
 fn insert_sql(n: usize) -> &'static str {
     static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
