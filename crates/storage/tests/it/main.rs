@@ -20,5 +20,6 @@ macro_rules! on_both_backends {
 
 mod contract;
 mod grading;
+mod migrations;
 mod operations;
 mod replica;
