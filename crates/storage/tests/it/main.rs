@@ -23,3 +23,4 @@ mod grading;
 mod migrations;
 mod operations;
 mod replica;
+mod sqlite_build;
