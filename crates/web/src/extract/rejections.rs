@@ -99,7 +99,7 @@ async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
         Err(e) => {
             let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
             while let Some(c) = cause {
-                if c.is::<tower_http::timeout::TimeoutError>() {
+                if c.is::<crate::error::BodyTimedOut>() {
                     return Err(Error::of_status(axum::http::StatusCode::REQUEST_TIMEOUT));
                 }
                 if c.is::<http_body_util::LengthLimitError>() {

@@ -10,7 +10,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -68,7 +68,7 @@ pub fn apply(router: Router, timeouts: crate::config::Timeouts) -> Router {
             timeouts.request,
         ))
         .layer(RequestBodyLimitLayer::new(crate::config::BODY_LIMIT))
-        .layer(RequestBodyTimeoutLayer::new(timeouts.body))
+        .map_request(super::body_timeout::limit(timeouts.body))
         .layer(CsrfLayer::new())
         // The CSRF refusal needs a body type with a default (an empty body).
         .map_response(|r: axum::http::Response<_>| r.map(axum::body::Body::new))
