@@ -3,10 +3,12 @@
 //! API ([`ApiJson`], [`ApiQuery`], [`ApiPath`]), the error page for pages ([`PageQuery`],
 //! [`PageForm`], [`PagePath`]).
 
+mod json;
 mod rejections;
 mod staff;
 mod visitor;
 
-pub use rejections::{ApiJson, ApiPath, ApiQuery, PageForm, PagePath, PageQuery};
+pub use json::ApiJson;
+pub use rejections::{ApiPath, ApiQuery, PageForm, PagePath, PageQuery};
 pub use staff::Staff;
 pub use visitor::Visitor;

@@ -9,9 +9,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-const CONTROL_CHARACTERS: &str = "text fields may not contain control characters";
+pub(super) const CONTROL_CHARACTERS: &str = "text fields may not contain control characters";
 
-fn is_control(c: char) -> bool {
+pub(super) fn is_control(c: char) -> bool {
     c.is_control()
 }
 
@@ -48,51 +48,8 @@ fn percent_decode(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether a JSON text has a control character inside a string: raw (which JSON forbids
-/// anyway) or escaped (`\u0000`, `\n`, …).
-fn json_has_control(raw: &[u8]) -> bool {
-    // Most bodies hold no byte that could start one (C0 and DEL are single bytes, the C1
-    // controls are 0xC2 0x80..0x9F in UTF-8, escapes start with a backslash): answered
-    // without decoding.
-    if !raw
-        .iter()
-        .any(|&b| b < 0x20 || b == 0x7F || b == b'\\' || b == 0xC2)
-    {
-        return false;
-    }
-    let text = String::from_utf8_lossy(raw);
-    let mut chars = text.chars();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if !in_string {
-            in_string = c == '"';
-            continue;
-        }
-        match c {
-            '"' => in_string = false,
-            '\\' => match chars.next() {
-                Some('b' | 'f' | 'n' | 'r' | 't') => return true,
-                Some('u') => {
-                    let code: String = chars.by_ref().take(4).collect();
-                    if u32::from_str_radix(&code, 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                        .is_some_and(is_control)
-                    {
-                        return true;
-                    }
-                }
-                _ => {}
-            },
-            c if is_control(c) => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
 /// The request's body, whole (the body limit and the body timeout are layers around it).
-async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
+pub(super) async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => Ok((parts, bytes)),
@@ -164,11 +121,6 @@ macro_rules! wrapped {
 }
 
 wrapped!(
-    /// A JSON body; refused as JSON (400 malformed, 408 too slow, 413 too big, 415 not JSON,
-    /// 422 wrong shape or control characters).
-    ApiJson, axum::Json<T>, ApiError, body, json_has_control
-);
-wrapped!(
     /// Query parameters; refused as JSON (400).
     ApiQuery, axum::extract::Query<T>, ApiError, parts
 );
@@ -196,15 +148,6 @@ mod tests {
 
     #[test]
     fn control_characters_are_found_in_every_encoding() {
-        assert!(json_has_control(br#"{"a":"x\u0000y"}"#));
-        assert!(json_has_control(br#"{"a":"x\u001F"}"#));
-        assert!(json_has_control(br#"{"a":"x\n"}"#));
-        assert!(json_has_control(b"{\"a\":\"x\x01\"}"));
-        assert!(json_has_control("{\"a\":\"x\u{85}\"}".as_bytes()));
-        assert!(json_has_control(b"{\"a\":\"x\x7F\"}"));
-        assert!(!json_has_control("{\"a\":\"\u{a0}\u{e9}\"}".as_bytes()));
-        assert!(!json_has_control(br#"{"a":"x\\u0000", "b": "\u00e9\"q"}"#));
-        assert!(!json_has_control(b"{\n\t\"a\": 1\r\n}"));
         assert!(form_has_control(b"username=a%00b&password=x"));
         assert!(form_has_control(b"a=%7F"));
         assert!(!form_has_control(b"username=J%C3%BCrgen+K&b=%25"));
@@ -213,14 +156,6 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever string a client sends, escaped by a JSON encoder, a control character in
-        /// it is found, and one without is never refused.
-        #[test]
-        fn json_scanning_agrees_with_the_decoded_text(s in any::<String>()) {
-            let body = serde_json::json!({ "name": s }).to_string();
-            prop_assert_eq!(json_has_control(body.as_bytes()), s.chars().any(char::is_control));
-        }
-
         #[test]
         fn form_scanning_agrees_with_the_decoded_text(s in any::<String>()) {
             let body = form_urlencoded::Serializer::new(String::new()).append_pair("v", &s).finish();
