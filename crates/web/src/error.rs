@@ -12,13 +12,13 @@ use std::time::Duration;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Why a request failed.
 /// No piece of a request body arrived within `BODY_TIMEOUT` (the body's error, from
 /// `middleware::body_timeout`; the extractors answer it with 408).
 #[derive(Debug, thiserror::Error)]
 #[error("the request body did not arrive in time")]
 pub struct BodyTimedOut;
 
+/// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]

@@ -5,6 +5,7 @@
 //! drops one on every poll.
 
 use crate::error::BodyTimedOut;
+use axum::BoxError;
 use axum::body::Body;
 use axum::http::Request;
 use http_body::{Frame, SizeHint};
@@ -13,8 +14,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Sleep;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 pin_project! {
     /// A request body whose next piece must come within its timeout.
