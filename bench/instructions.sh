@@ -62,8 +62,11 @@ for bin in A B; do
   PORT=18095
   first_prediction
   export COOKIE="fp_session=$VISITOR"
-  # Warm the caches (answers, sessions, the history page) before counting.
-  wrk -t1 -c4 -d3s -s bench/predict.lua http://127.0.0.1:18095/api/predict >/dev/null
+  # Warm the caches (answers, sessions, the history page) before counting, with as many
+  # connections as the count, so that the writer has already prepared its statement for every
+  # batch size it will see (once per size, but about 3k instructions per request of a 10 s
+  # count).
+  wrk -t2 -c32 -d5s -s bench/predict.lua http://127.0.0.1:18095/api/predict >/dev/null
   COOKIE="fp_session=$LOAD" wrk -t1 -c4 -d3s -s bench/cookie.lua http://127.0.0.1:18095/history >/dev/null
   for endpoint in livez predict history; do
     case $endpoint in
