@@ -5,12 +5,10 @@
 
 use crate::dto::ErrorBody;
 use crate::templates::{ErrorPage, Nav, render};
-use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use axum::{BoxError, Json};
 use std::time::Duration;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// No piece of a request body arrived within `BODY_TIMEOUT` (the body's error, from
 /// `middleware::body_timeout`; the extractors answer it with 408).
