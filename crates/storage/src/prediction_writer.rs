@@ -455,11 +455,20 @@ fn insert_session(conn: &Connection, s: &NewSession) -> rusqlite::Result<()> {
 }
 
 /// The batch's new sessions, then its rows, in one transaction; the rows' ids in order.
+///
+/// A batch of returning visitors' rows that fits one statement is that statement alone, its
+/// own transaction: inside `BEGIN … COMMIT` SQLite keeps a statement journal for a multi-row
+/// INSERT (a copy of every page it changes, spilled to a temporary file past 64 KiB, so that
+/// a failing row could undo the statement without the transaction), which one statement that
+/// is the whole transaction does not need.
 fn insert_batch(
     conn: &mut Connection,
     rows: &[NewPrediction],
     sessions: &[NewSession],
 ) -> rusqlite::Result<Vec<i64>> {
+    if sessions.is_empty() && rows.len() <= MAX_ROWS_PER_STATEMENT {
+        return insert_rows(conn, rows);
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for s in sessions {
         insert_session(&tx, s)?;
