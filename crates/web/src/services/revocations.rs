@@ -9,6 +9,7 @@
 use fp_storage::{Revocation, Store};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How far back each read looks (commits arrive out of order; instance clocks differ).
@@ -26,6 +27,10 @@ pub struct Revocations {
     sessions: moka::sync::Cache<String, Learnt>,
     users: moka::sync::Cache<i64, (Learnt, Option<String>)>,
     tokens: moka::sync::Cache<i64, Learnt>,
+    /// When the latest revocation was learnt, as nanoseconds after `epoch` plus one (0: none
+    /// yet): an entry cached after it was revoked by nothing, which needs no lookup.
+    latest: AtomicU64,
+    epoch: Instant,
 }
 
 struct State {
@@ -58,6 +63,8 @@ impl Revocations {
             sessions: moka::sync::Cache::builder().time_to_live(keep).build(),
             users: moka::sync::Cache::builder().time_to_live(keep).build(),
             tokens: moka::sync::Cache::builder().time_to_live(keep).build(),
+            latest: AtomicU64::new(0),
+            epoch: Instant::now(),
         }
     }
 
@@ -96,8 +103,22 @@ impl Revocations {
             .is_some_and(|t| t.elapsed() < Self::BOUND)
     }
 
+    /// Whether nothing at all was revoked since `cached_at`.
+    fn none_since(&self, cached_at: Instant) -> bool {
+        match self.latest.load(Ordering::Acquire) {
+            0 => true,
+            latest => {
+                let cached = cached_at.saturating_duration_since(self.epoch).as_nanos();
+                u128::from(latest - 1) < cached
+            }
+        }
+    }
+
     /// Whether a session cached at `cached_at` was ended since.
     pub fn session_revoked(&self, id: &str, user_id: Option<i64>, cached_at: Instant) -> bool {
+        if self.none_since(cached_at) {
+            return false;
+        }
         if self.sessions.get(id).is_some_and(|at| at >= cached_at) {
             return true;
         }
@@ -108,12 +129,16 @@ impl Revocations {
 
     /// Whether a token cached at `cached_at` was revoked since.
     pub fn token_revoked(&self, token_id: i64, cached_at: Instant) -> bool {
-        self.tokens.get(&token_id).is_some_and(|at| at >= cached_at)
+        !self.none_since(cached_at) && self.tokens.get(&token_id).is_some_and(|at| at >= cached_at)
     }
 
     /// Applies one revocation (read from the database, or made here).
     pub fn apply(&self, r: &Revocation) {
         let now = Instant::now();
+        // Before the entries: a check that finds an entry also finds it announced here.
+        let nanos = u64::try_from(now.saturating_duration_since(self.epoch).as_nanos())
+            .unwrap_or(u64::MAX - 1);
+        self.latest.fetch_max(nanos + 1, Ordering::AcqRel);
         if let Some(id) = &r.session_id {
             self.sessions.insert(id.clone(), now);
         }
@@ -143,5 +168,57 @@ impl Revocations {
         state.since = read_at - LOOKBACK;
         state.synced = Some(started);
         Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fp_storage::testing::TestDb;
+
+    fn revocation(session: Option<&str>, user: Option<i64>, token: Option<i64>) -> Revocation {
+        Revocation {
+            seq: 0,
+            revoked_at: chrono::Utc::now(),
+            session_id: session.map(str::to_string),
+            user_id: user,
+            keep_session_id: None,
+            token_id: token,
+        }
+    }
+
+    #[tokio::test]
+    async fn what_was_cached_before_a_revocation_is_revoked_and_later_entries_are_not() {
+        let db = TestDb::sqlite().await;
+        let r = Revocations::with_signal(db.store.clone(), Duration::from_secs(60), None);
+        let before = Instant::now();
+        assert!(
+            !r.session_revoked("s1", Some(7), before),
+            "nothing revoked yet"
+        );
+        assert!(!r.token_revoked(3, before));
+
+        r.apply(&revocation(Some("s1"), None, None));
+        assert!(r.session_revoked("s1", None, before));
+        assert!(!r.session_revoked("s2", None, before), "another session");
+        assert!(!r.token_revoked(3, before), "no token was revoked");
+        // Instants taken later than the revocation (not in the same tick).
+        std::thread::sleep(Duration::from_millis(2));
+        let after = Instant::now();
+        assert!(!r.session_revoked("s1", None, after), "cached again since");
+
+        r.apply(&revocation(None, Some(7), Some(3)));
+        assert!(
+            r.session_revoked("s2", Some(7), after),
+            "the user's sessions"
+        );
+        assert!(!r.session_revoked("s2", Some(8), after), "another user's");
+        assert!(r.token_revoked(3, after));
+        assert!(!r.token_revoked(4, after));
+        std::thread::sleep(Duration::from_millis(2));
+        let later = Instant::now();
+        assert!(!r.session_revoked("s2", Some(7), later));
+        assert!(!r.token_revoked(3, later));
+        db.cleanup().await;
     }
 }
