@@ -91,6 +91,10 @@ fn split(batch: Vec<Job>) -> (Vec<NewPrediction>, Vec<NewSession>, Vec<Reply>) {
     (rows, sessions, replies)
 }
 
+/// The most turns of the runtime a drain lets pass, while rows keep arriving, before it
+/// saves what has queued up.
+const GATHER_TURNS: usize = 4;
+
 /// Rows waiting for the task writer before `save` waits for room.
 const QUEUE: usize = 8192;
 
@@ -164,7 +168,8 @@ impl PredictionWriter {
         };
         match &self.kind {
             Kind::Sqlite(w) => w.queue(job),
-            Kind::Task(tx) => tx.send(job).await.map_err(|_| stopped())?,
+            // Boxed: the channel's wait for room stays out of the caller's future.
+            Kind::Task(tx) => Box::pin(tx.send(job)).await.map_err(|_| stopped())?,
         }
         answer
             .await
@@ -207,9 +212,7 @@ impl SqliteWriter {
     /// Saves batches until the queue is empty.
     async fn drain(self: Arc<Self>) {
         loop {
-            // Requests that are ready to run reach the queue first: under load the batch
-            // grows (fewer, larger commits); when idle this returns at once.
-            tokio::task::yield_now().await;
+            self.gather().await;
             let batch = std::mem::take(&mut *lock(&self.queue));
             if batch.is_empty() {
                 self.draining.store(false, Ordering::Release);
@@ -237,6 +240,21 @@ impl SqliteWriter {
                 }
             };
             answer(replies.into_iter().zip(results));
+        }
+    }
+
+    /// Lets the requests that are ready to run reach the queue first: under load the batch
+    /// grows (fewer, larger commits), as long as each turn brings more rows, up to
+    /// [`GATHER_TURNS`] turns of the runtime; when idle this returns after one.
+    async fn gather(&self) {
+        let mut queued = lock(&self.queue).len();
+        for _ in 0..GATHER_TURNS {
+            tokio::task::yield_now().await;
+            let now = lock(&self.queue).len();
+            if now == queued || now >= MAX_ROWS_PER_STATEMENT {
+                return;
+            }
+            queued = now;
         }
     }
 
@@ -399,29 +417,25 @@ fn build_insert_sql(n: usize) -> String {
 fn insert_rows(conn: &Connection, rows: &[NewPrediction]) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(insert_sql(rows.len()))?;
     for (i, r) in rows.iter().enumerate() {
+        // Each value bound by its own type (no `dyn ToSql` per value), in column order.
         let at = i * ROW_VALUES;
-        let values: [&dyn rusqlite::ToSql; ROW_VALUES] = [
-            &r.owner.user_id(),
-            &r.owner.session_id(),
-            &sqlite_time(&r.created_at),
-            &r.league_id,
-            &r.home_team_id,
-            &r.away_team_id,
-            &r.p_home,
-            &r.p_draw,
-            &r.p_away,
-            &r.predicted_home_goals,
-            &r.predicted_away_goals,
-            &r.xg_home,
-            &r.xg_away,
-            &r.outcome.code(),
-            &r.confidence,
-            &r.model_version_id,
-            &r.fixture_id,
-        ];
-        for (j, v) in values.iter().enumerate() {
-            stmt.raw_bind_parameter(at + j + 1, v)?;
-        }
+        stmt.raw_bind_parameter(at + 1, r.owner.user_id())?;
+        stmt.raw_bind_parameter(at + 2, r.owner.session_id())?;
+        stmt.raw_bind_parameter(at + 3, sqlite_time(&r.created_at))?;
+        stmt.raw_bind_parameter(at + 4, r.league_id)?;
+        stmt.raw_bind_parameter(at + 5, r.home_team_id)?;
+        stmt.raw_bind_parameter(at + 6, r.away_team_id)?;
+        stmt.raw_bind_parameter(at + 7, r.p_home)?;
+        stmt.raw_bind_parameter(at + 8, r.p_draw)?;
+        stmt.raw_bind_parameter(at + 9, r.p_away)?;
+        stmt.raw_bind_parameter(at + 10, r.predicted_home_goals)?;
+        stmt.raw_bind_parameter(at + 11, r.predicted_away_goals)?;
+        stmt.raw_bind_parameter(at + 12, r.xg_home)?;
+        stmt.raw_bind_parameter(at + 13, r.xg_away)?;
+        stmt.raw_bind_parameter(at + 14, r.outcome.code())?;
+        stmt.raw_bind_parameter(at + 15, r.confidence)?;
+        stmt.raw_bind_parameter(at + 16, r.model_version_id)?;
+        stmt.raw_bind_parameter(at + ROW_VALUES, r.fixture_id)?;
     }
     let inserted = stmt.raw_execute()?;
     let n = rows.len() as i64;
