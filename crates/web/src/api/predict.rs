@@ -6,6 +6,7 @@ use crate::extract::{ApiJson, Visitor};
 use crate::services::answers::now;
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
@@ -46,5 +47,6 @@ pub async fn predict(
         .save(&state, answer.row(visitor.owner(), created_at))
         .await?;
     let body = answer.body.with(id, created_at).map_err(Error::internal)?;
-    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+    let json = HeaderValue::from_static("application/json");
+    Ok(([(CONTENT_TYPE, json)], body).into_response())
 }

@@ -85,7 +85,8 @@ impl Visitor {
         // request came over HTTPS.
         let https = state.config().secure_cookies || origin.https;
         if api && let Some(token) = bearer(headers) {
-            let Some(owner) = state.tokens().resolve(token).await? else {
+            // Boxed: a token's lookup stays out of the future of every cookie visitor.
+            let Some(owner) = Box::pin(state.tokens().resolve(token)).await? else {
                 return Err(Error::Unauthorized(
                     "unknown or revoked API token (Authorization: Bearer …)".into(),
                 ));

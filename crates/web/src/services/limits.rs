@@ -134,15 +134,16 @@ impl Limiters {
             Limit::LoginAccount => (&self.login_account, self.config.login_account),
             Limit::Register => (&self.register, self.config.register),
         };
+        // Boxed: the Redis round trip's state would otherwise be carried (and copied) by
+        // every request's future, with or without Redis.
         if let Some(shared) = &self.shared
-            && let Some(d) = shared
-                .check(
-                    &format!("{}:{key}", limit.name()),
-                    rate.count,
-                    rate.period,
-                    n,
-                )
-                .await
+            && let Some(d) = Box::pin(shared.check(
+                &format!("{}:{key}", limit.name()),
+                rate.count,
+                rate.period,
+                n,
+            ))
+            .await
         {
             return if d.allowed {
                 Ok(())

@@ -131,6 +131,12 @@ impl Sessions {
             return Ok(Some(c.session));
         }
         metrics::counter!("session_cache_total", "result" => "miss").increment(1);
+        // Boxed: the database round trips' state stays out of every request's future.
+        Box::pin(self.load(id, now)).await
+    }
+
+    /// The stored session with this id, from the database (and into the cache).
+    async fn load(&self, id: &str, now: DateTime<Utc>) -> Result<Option<Session>, Error> {
         let at = Instant::now();
         let Some(record) = self.store.load_session(id).await? else {
             self.cache.invalidate(id).await;
