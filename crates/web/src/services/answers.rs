@@ -70,13 +70,14 @@ impl PreparedPrediction {
 
     /// The whole prediction with this id and time.
     pub fn with(&self, id: i64, created_at: DateTime<Utc>) -> Result<Vec<u8>, serde_json::Error> {
-        use std::io::Write;
+        let mut digits = itoa::Buffer::new();
+        let id = digits.format(id).as_bytes();
         let mut out = Vec::with_capacity(96 + self.tail.len());
-        write!(
-            out,
-            r#"{{"id":{id},"url":"/predictions/{id}","created_at":"#
-        )
-        .map_err(serde_json::Error::io)?;
+        out.extend_from_slice(br#"{"id":"#);
+        out.extend_from_slice(id);
+        out.extend_from_slice(br#","url":"/predictions/"#);
+        out.extend_from_slice(id);
+        out.extend_from_slice(br#"","created_at":"#);
         // What `serde_json` writes for a `DateTime<Utc>` (chrono's RFC 3339 with `Z`), which
         // holds nothing JSON escapes, without its formatter adapter.
         out.push(b'"');
@@ -140,7 +141,7 @@ impl Answer {
 
 /// The prepared answers.
 pub struct Answers {
-    cache: moka::future::Cache<AnswerKey, Arc<Answer>>,
+    cache: moka::future::Cache<AnswerKey, Arc<Answer>, ahash::RandomState>,
 }
 
 impl Default for Answers {
@@ -149,7 +150,7 @@ impl Default for Answers {
             cache: moka::future::Cache::builder()
                 .weigher(|_, a: &Arc<Answer>| a.weight())
                 .max_capacity(ANSWER_BYTES)
-                .build(),
+                .build_with_hasher(ahash::RandomState::new()),
         }
     }
 }

@@ -9,7 +9,8 @@
 use crate::config::{Rate, RateLimitConfig};
 use crate::error::Error;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -98,29 +99,36 @@ fn refused(limit: Limit, rate: Rate, retry_after: Duration) -> Error {
     }
 }
 
+/// An in-process GCRA limiter keyed by client (hashed with a keyed `ahash`, not SipHash).
+type Keyed = RateLimiter<Client, DashMapStateStore<Client, ahash::RandomState>, DefaultClock>;
+
+fn keyed(rate: Rate) -> Keyed {
+    RateLimiter::dashmap_with_hasher(quota(rate), ahash::RandomState::new())
+}
+
 /// A GCRA limiter per kind of limit, keyed by client: in Redis when configured and up, else
 /// in process.
 pub struct Limiters {
     config: RateLimitConfig,
     shared: Option<fp_cache::SharedLimiter>,
-    anon: DefaultKeyedRateLimiter<Client>,
-    user: DefaultKeyedRateLimiter<Client>,
-    api: DefaultKeyedRateLimiter<Client>,
-    login_ip: DefaultKeyedRateLimiter<Client>,
-    login_account: DefaultKeyedRateLimiter<Client>,
-    register: DefaultKeyedRateLimiter<Client>,
+    anon: Keyed,
+    user: Keyed,
+    api: Keyed,
+    login_ip: Keyed,
+    login_account: Keyed,
+    register: Keyed,
 }
 
 impl Limiters {
     pub fn new(config: RateLimitConfig, shared: Option<fp_cache::SharedLimiter>) -> Self {
         Limiters {
             shared,
-            anon: DefaultKeyedRateLimiter::keyed(quota(config.anon)),
-            user: DefaultKeyedRateLimiter::keyed(quota(config.user)),
-            api: DefaultKeyedRateLimiter::keyed(quota(config.api)),
-            login_ip: DefaultKeyedRateLimiter::keyed(quota(config.login_ip)),
-            login_account: DefaultKeyedRateLimiter::keyed(quota(config.login_account)),
-            register: DefaultKeyedRateLimiter::keyed(quota(config.register)),
+            anon: keyed(config.anon),
+            user: keyed(config.user),
+            api: keyed(config.api),
+            login_ip: keyed(config.login_ip),
+            login_account: keyed(config.login_account),
+            register: keyed(config.register),
             config,
         }
     }
