@@ -46,7 +46,7 @@ pub async fn predict(
     let id = visitor
         .save(&state, answer.row(visitor.owner(), created_at))
         .await?;
-    let body = answer.body.with(id, created_at).map_err(Error::internal)?;
+    let body = answer.body.with(id, created_at);
     let json = HeaderValue::from_static("application/json");
     Ok(([(CONTENT_TYPE, json)], body).into_response())
 }

@@ -69,7 +69,7 @@ impl PreparedPrediction {
     }
 
     /// The whole prediction with this id and time.
-    pub fn with(&self, id: i64, created_at: DateTime<Utc>) -> Result<Vec<u8>, serde_json::Error> {
+    pub fn with(&self, id: i64, created_at: DateTime<Utc>) -> Vec<u8> {
         let mut digits = itoa::Buffer::new();
         let id = digits.format(id).as_bytes();
         let mut out = Vec::with_capacity(96 + self.tail.len());
@@ -88,7 +88,7 @@ impl PreparedPrediction {
         );
         out.extend_from_slice(b"\",");
         out.extend_from_slice(&self.tail);
-        Ok(out)
+        out
     }
 
     /// Bytes held.
@@ -287,7 +287,7 @@ mod tests {
         ) {
             let created_at = DateTime::from_timestamp(secs, micros * 1000).unwrap();
             let b = body(league, home, p);
-            let prepared = PreparedPrediction::new(&b).unwrap().with(id, created_at).unwrap();
+            let prepared = PreparedPrediction::new(&b).unwrap().with(id, created_at);
             let whole = serde_json::to_vec(&prediction(id, created_at, b)).unwrap();
             prop_assert_eq!(String::from_utf8(prepared).unwrap(), String::from_utf8(whole).unwrap());
         }

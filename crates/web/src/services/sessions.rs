@@ -90,10 +90,6 @@ pub struct Sessions {
     revocations: Arc<Revocations>,
     days: i64,
     first_visit: chrono::Duration,
-    /// `session_cache_total` hits and misses, registered once (with the recorder installed
-    /// at start-up) rather than looked up by name per request.
-    hits: metrics::Counter,
-    misses: metrics::Counter,
 }
 
 impl Sessions {
@@ -115,8 +111,6 @@ impl Sessions {
             days,
             first_visit: chrono::Duration::from_std(first_visit)
                 .unwrap_or(chrono::Duration::days(1)),
-            hits: metrics::counter!("session_cache_total", "result" => "hit"),
-            misses: metrics::counter!("session_cache_total", "result" => "miss"),
         }
     }
 
@@ -134,10 +128,10 @@ impl Sessions {
                 .revocations
                 .session_revoked(id, c.session.user_id, c.at)
         {
-            self.hits.increment(1);
+            metrics::counter!("session_cache_total", "result" => "hit").increment(1);
             return Ok(Some(c.session));
         }
-        self.misses.increment(1);
+        metrics::counter!("session_cache_total", "result" => "miss").increment(1);
         // Boxed: the database round trips' state stays out of every request's future.
         Box::pin(self.load(id, now)).await
     }
