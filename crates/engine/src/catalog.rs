@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct LeagueEntry {
     pub league: League,
     pub teams: Vec<Team>,
-    by_name: HashMap<String, usize>,
-    by_id: HashMap<i64, usize>,
+    by_name: Lookup<String>,
+    by_id: Lookup<i64>,
     /// All results, oldest first.
     pub games: Vec<Game>,
     pub model: Option<(ModelVersion, StoredModel)>,
@@ -96,14 +96,18 @@ pub enum LookupError {
     NoModel(String),
 }
 
+/// Positions by name or id, looked up on every request (a prediction looks up its league and
+/// both teams): hashed with ahash, keyed per process like SipHash but cheaper.
+type Lookup<K> = HashMap<K, usize, ahash::RandomState>;
+
 #[derive(Default)]
 pub struct Catalog {
     /// Different for every catalog this process loads: anything derived from a catalog can be
     /// kept under its serial and is never mistaken for the figures of a later load.
     serial: u64,
     pub leagues: Vec<LeagueEntry>,
-    by_code: HashMap<String, usize>,
-    league_by_id: HashMap<i64, usize>,
+    by_code: Lookup<String>,
+    league_by_id: Lookup<i64>,
     pub total_matches: i64,
     pub total_teams: i64,
 }

@@ -372,8 +372,8 @@ fn open(file: &Path) -> Result<Connection> {
 
 /// How SQLite rows hold times: as sqlx writes a `DateTime<Utc>`, so that both read back the
 /// same and sort the same.
-fn sqlite_time(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+fn sqlite_time(t: &chrono::DateTime<chrono::Utc>) -> crate::TimeText {
+    crate::rfc3339(t, crate::Zone::Offset)
 }
 
 /// `INSERT INTO predictions (…) VALUES ` with the one column list of every prediction write.
@@ -421,7 +421,7 @@ fn insert_rows(conn: &Connection, rows: &[NewPrediction]) -> rusqlite::Result<Ve
         let at = i * ROW_VALUES;
         stmt.raw_bind_parameter(at + 1, r.owner.user_id())?;
         stmt.raw_bind_parameter(at + 2, r.owner.session_id())?;
-        stmt.raw_bind_parameter(at + 3, sqlite_time(&r.created_at))?;
+        stmt.raw_bind_parameter(at + 3, sqlite_time(&r.created_at).as_str())?;
         stmt.raw_bind_parameter(at + 4, r.league_id)?;
         stmt.raw_bind_parameter(at + 5, r.home_team_id)?;
         stmt.raw_bind_parameter(at + 6, r.away_team_id)?;
@@ -462,7 +462,7 @@ fn insert_session(conn: &Connection, s: &NewSession) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute(rusqlite::params![
         s.id,
         s.data,
-        sqlite_time(&s.expiry),
+        sqlite_time(&s.expiry).as_str(),
         s.user_id
     ])?;
     Ok(())

@@ -5,10 +5,11 @@ use crate::error::{ApiError, Error};
 use crate::extract::{ApiJson, Visitor};
 use crate::services::answers::now;
 use crate::state::AppState;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// Predict a match and save it to your history.
 ///
@@ -46,7 +47,11 @@ pub async fn predict(
     let id = visitor
         .save(&state, answer.row(visitor.owner(), created_at))
         .await?;
-    let body = answer.body.with(id, created_at);
-    let json = HeaderValue::from_static("application/json");
-    Ok(([(CONTENT_TYPE, json)], body).into_response())
+    // The response made directly: `([(CONTENT_TYPE, …)], body)` would first give it the
+    // bytes' own `application/octet-stream`, then replace it.
+    let mut response = Response::new(Body::from(answer.body.with(id, created_at)));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(response)
 }

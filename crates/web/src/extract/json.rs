@@ -8,15 +8,23 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+/// Whether a byte could start a control character or an escape: C0 and DEL are single bytes,
+/// the C1 controls are 0xC2 0x80..0x9F in UTF-8, escapes start with a backslash.
+/// (`|`, not `||`: no branch, so that a block of them compiles to vector compares.)
+fn suspect(b: u8) -> bool {
+    (b < 0x20) | (b == 0x7F) | (b == b'\\') | (b == 0xC2)
+}
+
 /// Whether a JSON text has a control character inside a string: raw (which JSON forbids
 /// anyway) or escaped (`\u0000`, `\n`, …).
 fn json_has_control(raw: &[u8]) -> bool {
-    // Most bodies hold no byte that could start one (C0 and DEL are single bytes, the C1
-    // controls are 0xC2 0x80..0x9F in UTF-8, escapes start with a backslash): answered
-    // without decoding.
-    if !raw
+    // Most bodies hold no byte that could start one: answered without decoding, 16 bytes at
+    // a time without a branch per byte (the compiler checks each block in vector registers).
+    let (blocks, rest) = raw.as_chunks::<16>();
+    if !blocks
         .iter()
-        .any(|&b| b < 0x20 || b == 0x7F || b == b'\\' || b == 0xC2)
+        .any(|block| block.iter().fold(false, |seen, &b| seen | suspect(b)))
+        && !rest.iter().copied().any(suspect)
     {
         return false;
     }

@@ -51,7 +51,7 @@ fn percent_decode(raw: &[u8]) -> Vec<u8> {
 /// The request's body, whole (the body limit and the body timeout are layers around it).
 pub(super) async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, usize::MAX).await {
+    match whole(body).await {
         Ok(bytes) => Ok((parts, bytes)),
         Err(e) => {
             let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
@@ -69,6 +69,27 @@ pub(super) async fn buffered(req: Request) -> Result<(Parts, Bytes), Error> {
             )))
         }
     }
+}
+
+/// The body's data frames joined. The usual request body comes in one frame (hyper hands over
+/// what its read buffer holds), which is kept as it came: no list of frames to collect and no
+/// copy.
+async fn whole(mut body: Body) -> Result<Bytes, axum::Error> {
+    use http_body_util::BodyExt;
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
+    while let Some(frame) = body.frame().await {
+        // Trailers carry nothing a handler reads.
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        match &mut joined {
+            Some(all) => all.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => joined = Some([&first[..], &data[..]].concat()),
+        }
+    }
+    Ok(joined.map_or(first, Bytes::from))
 }
 
 /// Refuses control characters in the query and path of a request.
@@ -153,6 +174,30 @@ mod tests {
         assert!(!form_has_control(b"username=J%C3%BCrgen+K&b=%25"));
         assert!(path_has_control("/api/teams/E0/A%00B"));
         assert!(!path_has_control("/api/teams/E0/Man%20City"));
+    }
+
+    /// A body of these frames: a data frame per chunk, then trailers.
+    fn framed(chunks: &[&'static [u8]]) -> Body {
+        use http_body::Frame;
+        let (mut tx, body) =
+            http_body_util::channel::Channel::<Bytes, std::convert::Infallible>::new(8);
+        for c in chunks {
+            assert!(tx.try_send(Frame::data(Bytes::from_static(c))).is_ok());
+        }
+        assert!(
+            tx.try_send(Frame::trailers(axum::http::HeaderMap::new()))
+                .is_ok()
+        );
+        Body::new(body)
+    }
+
+    #[tokio::test]
+    async fn a_body_is_its_frames_joined_in_order() {
+        let cases: [&[&'static [u8]]; 3] = [&[], &[b"{}"], &[b"{\"a\"", b"", b":1", b"}"]];
+        for chunks in cases {
+            let whole = whole(framed(chunks)).await.unwrap();
+            assert_eq!(whole, chunks.concat());
+        }
     }
 
     proptest! {

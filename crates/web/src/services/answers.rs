@@ -22,7 +22,13 @@ pub const ANSWER_BYTES: u64 = 8 << 20;
 /// Now, to the microsecond: what both databases keep, so that the time in the answer to a
 /// prediction is the time its stored copy shows.
 pub fn now() -> DateTime<Utc> {
-    chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
+    use chrono::Timelike;
+    // On the naive time: `DateTime::with_nanosecond` goes through the (zero) offset twice.
+    let t = Utc::now().naive_utc();
+    let micros = t
+        .with_nanosecond(t.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(t);
+    micros.and_utc()
 }
 
 /// The row a prediction stores: its figures come from the forecast alone.
@@ -82,8 +88,8 @@ impl PreparedPrediction {
         // holds nothing JSON escapes, without its formatter adapter.
         out.push(b'"');
         out.extend_from_slice(
-            created_at
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            fp_storage::rfc3339(&created_at, fp_storage::Zone::Z)
+                .as_str()
                 .as_bytes(),
         );
         out.extend_from_slice(b"\",");
@@ -271,6 +277,14 @@ mod tests {
             fixture_id: (p > 0.5).then_some(7),
             data_note: None,
             result: None,
+        }
+    }
+
+    #[test]
+    fn now_is_to_the_microsecond() {
+        use chrono::Timelike;
+        for _ in 0..100 {
+            assert_eq!(now().nanosecond() % 1_000, 0);
         }
     }
 
