@@ -9,7 +9,10 @@
 # the idle run), with as many connections as bench/load.sh (32, so that the writer sees its
 # batches). Prints each figure and B's over A's.
 # Usage: A=path/to/old/football-predictor [B=target/release/football-predictor] bench/instructions.sh
-# Env: DURATION (default 10), PREDICTIONS generated (default 100000).
+# Env: DURATION (default 10), PREDICTIONS generated (default 100000), SAME_SCHEMA (default 0:
+# each build on its own schema, A on the database as A made it; 1: B migrates the database
+# forward once A's server has started, so that both builds count on B's schema: the code alone
+# compared, as `SHARED_DATABASE=1 bench/ab.sh` does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=${A:?set A to the binary to compare against}
@@ -59,6 +62,8 @@ for bin in A B; do
     "$BIN" serve --bind 127.0.0.1:18095 >"$out/serve-$bin.log" 2>&1 &
   VG=$!
   for _ in $(seq 1 600); do curl -sf http://127.0.0.1:18095/livez >/dev/null && break; sleep 0.5; done
+  # A checks the migrations when it starts, and not after.
+  if [ $bin = A ] && [ "${SAME_SCHEMA:-0}" = 1 ]; then "$B" migrate >/dev/null; fi
   PORT=18095
   first_prediction
   export COOKIE="fp_session=$VISITOR"
