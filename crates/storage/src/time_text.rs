@@ -22,9 +22,14 @@ pub struct TimeText {
 }
 
 impl TimeText {
+    /// The text's bytes, for a caller that writes bytes (no UTF-8 check).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
     pub fn as_str(&self) -> &str {
         // Only ASCII is ever written (digits, `-:.TZ+`), or chrono's own text.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
 
     fn push(&mut self, bytes: &[u8]) {

@@ -87,11 +87,7 @@ impl PreparedPrediction {
         // What `serde_json` writes for a `DateTime<Utc>` (chrono's RFC 3339 with `Z`), which
         // holds nothing JSON escapes, without its formatter adapter.
         out.push(b'"');
-        out.extend_from_slice(
-            fp_storage::rfc3339(&created_at, fp_storage::Zone::Z)
-                .as_str()
-                .as_bytes(),
-        );
+        out.extend_from_slice(fp_storage::rfc3339(&created_at, fp_storage::Zone::Z).as_bytes());
         out.extend_from_slice(b"\",");
         out.extend_from_slice(&self.tail);
         out
