@@ -5,8 +5,9 @@
 # the same file (B's schema for both: the code alone compared), measured
 # in alternating rounds: /livez, POST /api/predict (returning visitor) and the history page of a
 # visitor with 1,000 predictions, first on A, then on B, ROUNDS times. Prints each round and the
-# medians: prediction/livez ratio, history req/s and the server's CPU per history request (user
-# and kernel, from /proc) per build, and B's ratio over A's.
+# medians: prediction/livez ratio, history req/s, the server's CPU per prediction and per history
+# request (user and kernel, from /proc) and the machine's idle CPU while predictions are served, per
+# build, and B's over A's.
 # Usage: A=path/to/old/football-predictor [B=target/release/football-predictor] bench/ab.sh
 # (SQLite files under /tmp, removed at the end.)
 # Env: ROUNDS (default 5), RATIO_DURATION per run (default 5s), SHARED_DATABASE (default 0).
@@ -51,19 +52,21 @@ for port in 18091 18092; do
   [ -n "$VISITOR" ] || { echo "no session cookie from the server on port $port" >&2; exit 1; }
   VISITORS[$port]=$VISITOR
 done
-declare -A RATIO HIST HCPU
-printf '%-5s %-2s %10s %12s %8s %12s %12s\n' round bin livez/s predict/s ratio history/s history_µs
+declare -A RATIO HIST HCPU PCPU PIDLE
+printf '%-5s %-2s %10s %12s %10s %6s %8s %12s %12s\n' round bin livez/s predict/s predict_µs idle% ratio history/s history_µs
 for r in $(seq 1 "$ROUNDS"); do
   for bin in A B; do
     if [ $bin = A ]; then SERVER=$PA; port=18091; else SERVER=$PB; port=18092; fi
     read -r lr _ _ <<<"$(measure "http://127.0.0.1:$port/livez")"
-    read -r pr _ _ <<<"$(COOKIE="fp_session=${VISITORS[$port]}" measure -s bench/predict.lua "http://127.0.0.1:$port/api/predict")"
+    read -r pr pc pi <<<"$(COOKIE="fp_session=${VISITORS[$port]}" measure -s bench/predict.lua "http://127.0.0.1:$port/api/predict")"
     read -r hr hc _ <<<"$(COOKIE="fp_session=$LOAD" measure -s bench/cookie.lua "http://127.0.0.1:$port/history")"
     ratio=$(quotient "$pr" "$lr")
     RATIO[$bin]+="$ratio "
     HIST[$bin]+="$hr "
     HCPU[$bin]+="$hc "
-    printf '%-5s %-2s %10s %12s %8s %12s %12s\n' "$r" "$bin" "$lr" "$pr" "$ratio" "$hr" "$hc"
+    PCPU[$bin]+="$pc "
+    PIDLE[$bin]+="$pi "
+    printf '%-5s %-2s %10s %12s %10s %6s %8s %12s %12s\n' "$r" "$bin" "$lr" "$pr" "$pc" "$pi" "$ratio" "$hr" "$hc"
   done
 done
 ra=$(echo "${RATIO[A]}" | median); rb=$(echo "${RATIO[B]}" | median)
@@ -71,4 +74,8 @@ ha=$(echo "${HIST[A]}" | median); hb=$(echo "${HIST[B]}" | median)
 ca=$(echo "${HCPU[A]}" | median); cb=$(echo "${HCPU[B]}" | median)
 echo "median predict/livez: A $ra, B $rb (B/A $(quotient "$rb" "$ra"))"
 echo "median history req/s: A $ha, B $hb (B/A $(quotient "$hb" "$ha"))"
+pa=$(echo "${PCPU[A]}" | median); pb=$(echo "${PCPU[B]}" | median)
+ia=$(echo "${PIDLE[A]}" | median); ib=$(echo "${PIDLE[B]}" | median)
+echo "median server CPU µs per prediction: A $pa, B $pb (B/A $(quotient "$pb" "$pa"))"
+echo "median idle CPU % while predictions are served: A $ia, B $ib"
 echo "median server CPU µs per history request: A $ca, B $cb (B/A $(quotient "$cb" "$ca"))"
