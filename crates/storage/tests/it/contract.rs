@@ -50,6 +50,92 @@ async fn concurrent_imports_report_true_counts(backend: Backend) {
     db.cleanup().await;
 }
 
+/// Many first visits at once on two threads (their sessions share the batches with the rows):
+/// every row is stored under its own id and its new session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_visits_saved_at_once_are_all_stored_with_their_sessions() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let ids = seed_league(&db).await;
+    let writer = fp_storage::PredictionWriter::start(&db.store).unwrap();
+    let saves: Vec<_> = (0..400)
+        .map(|i| {
+            let writer = writer.clone();
+            let owner = Owner::Session(format!("visit-{i}"));
+            let session = NewSession {
+                id: format!("visit-{i}"),
+                data: vec![i as u8],
+                user_id: None,
+                expiry: chrono::Utc::now() + chrono::Duration::days(1),
+            };
+            let row = prediction(owner, ids, i, "D");
+            tokio::spawn(async move { writer.save_with_session(row, Some(session)).await })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for s in saves {
+        got.push(s.await.unwrap().unwrap());
+    }
+    let distinct: std::collections::HashSet<i64> = got.iter().copied().collect();
+    assert_eq!(distinct.len(), 400);
+    for (i, id) in got.iter().enumerate() {
+        let me = Owner::Session(format!("visit-{i}"));
+        let stored = db.store.prediction(*id, &me).await.unwrap();
+        assert_eq!(
+            stored.map(|p| p.created_at.timestamp()),
+            Some(1_700_000_000 + i as i64 * 60)
+        );
+        let session = db.store.load_session(&format!("visit-{i}")).await.unwrap();
+        assert_eq!(session.map(|s| s.data), Some(vec![i as u8]));
+    }
+    db.cleanup().await;
+}
+
+/// Many rows that queue up while another writer holds the database: none is saved while it
+/// does, all are once it lets go.
+#[tokio::test]
+async fn many_saves_wait_while_another_writer_holds_the_database() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let ids = seed_league(&db).await;
+    let writer = fp_storage::PredictionWriter::start(&db.store).unwrap();
+    let fp_storage::Pool::Sqlite(pool) = db.store.write_pool() else {
+        unreachable!()
+    };
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let me = Owner::Session("many-waiting".into());
+    let saves: Vec<_> = (0..40)
+        .map(|i| {
+            let writer = writer.clone();
+            let row = prediction(me.clone(), ids, i, "A");
+            tokio::spawn(async move { writer.save(row).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        saves.iter().all(|s| !s.is_finished()),
+        "saved while the database was locked"
+    );
+    sqlx::query("COMMIT").execute(&mut *other).await.unwrap();
+    drop(other);
+    let mut got = Vec::new();
+    for s in saves {
+        got.push(s.await.unwrap().unwrap());
+    }
+    got.sort_unstable();
+    got.dedup();
+    assert_eq!(got.len(), 40);
+    let page = db
+        .store
+        .history(&me, &HistoryFilter::default(), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 40);
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn a_save_waits_while_another_writer_holds_the_database() {
     let db = TestDb::new(Backend::Sqlite).await;
